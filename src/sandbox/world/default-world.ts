@@ -30,6 +30,7 @@ export function defaultWorldData(): WorldData {
         bio: 'The user from the seed document.',
         last_seen: T0 + 3600,
         login_code: '12345',
+        contacts: [200000001, 200000003],
       },
       {
         id: 200000001,

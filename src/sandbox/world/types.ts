@@ -20,6 +20,8 @@ export interface WorldUserData {
   /** A 2FA password: login then needs auth.checkPassword (SRP). */
   password?: string;
   password_hint?: string;
+  /** User ids in this user's contact list (contacts.getContacts when logged in as this user). */
+  contacts?: number[];
 }
 
 export interface WorldBotData extends WorldUserData {
