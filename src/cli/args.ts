@@ -1,0 +1,158 @@
+// Command-line flags, telegram-cli's where it had them (-e -W -C -R -D -p -b -k --json), parsed
+// with node:util parseArgs (no start-up cost). Pure: argv in, options or a usage error out.
+
+import { parseArgs } from 'node:util';
+
+export interface CliOptions {
+  exec: string[];
+  json: boolean;
+  noColor: boolean;
+  plain: boolean;
+  quiet: boolean;
+  waitDialogs: boolean;
+  profile?: string;
+  configDir?: string;
+  botToken?: string;
+  apiId?: string;
+  apiHash?: string;
+  dc?: string;
+  rsaKey?: string;
+  botApiRoot?: string;
+  sandbox: boolean;
+  world?: string;
+  maxWait?: string;
+  phone?: string;
+  code?: string;
+  passwordFile?: string;
+  help: boolean;
+  version: boolean;
+  /** Words after the flags: a subcommand such as `sandbox serve`. */
+  positionals: string[];
+}
+
+const OPTIONS = {
+  exec: { type: 'string', short: 'e', multiple: true },
+  json: { type: 'boolean' },
+  'disable-colors': { type: 'boolean', short: 'C' },
+  'disable-readline': { type: 'boolean', short: 'R' },
+  'disable-output': { type: 'boolean', short: 'D' },
+  'wait-dialog-list': { type: 'boolean', short: 'W' },
+  profile: { type: 'string', short: 'p' },
+  'config-dir': { type: 'string' },
+  bot: { type: 'string', short: 'b' },
+  'bot-token': { type: 'string' },
+  'api-id': { type: 'string' },
+  'api-hash': { type: 'string' },
+  dc: { type: 'string' },
+  'rsa-key': { type: 'string', short: 'k' },
+  'bot-api-root': { type: 'string' },
+  sandbox: { type: 'boolean' },
+  world: { type: 'string' },
+  'max-wait': { type: 'string' },
+  phone: { type: 'string' },
+  code: { type: 'string' },
+  'password-file': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean', short: 'V' },
+} as const;
+
+/** telegram-cli flags tgsh does not have (yet), with what to use instead. */
+const NOT_YET: Record<string, string> = {
+  '-P': 'the socket daemon (-P/-S/-d) is not available yet',
+  '--tcp-port': 'the socket daemon (-P/-S/-d) is not available yet',
+  '-S': 'the socket daemon (-P/-S/-d) is not available yet',
+  '--unix-socket': 'the socket daemon (-P/-S/-d) is not available yet',
+  '-d': 'the socket daemon (-P/-S/-d) is not available yet',
+  '--daemonize': 'the socket daemon (-P/-S/-d) is not available yet',
+  '-s': 'Lua scripts are not supported; pipe commands into tgsh instead',
+};
+
+export type CliParse = { ok: true; options: CliOptions } | { ok: false; error: string };
+
+export function parseCli(argv: readonly string[]): CliParse {
+  for (const a of argv) {
+    const flag = a.split('=')[0]!;
+    if (NOT_YET[flag]) return { ok: false, error: `${flag}: ${NOT_YET[flag]}` };
+  }
+  let parsed;
+  try {
+    parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (e) {
+    return { ok: false, error: cleanParseError((e as Error).message) };
+  }
+  const v = parsed.values;
+  return {
+    ok: true,
+    options: {
+      exec: v.exec ?? [],
+      json: v.json ?? false,
+      noColor: v['disable-colors'] ?? false,
+      plain: v['disable-readline'] ?? false,
+      quiet: v['disable-output'] ?? false,
+      waitDialogs: v['wait-dialog-list'] ?? false,
+      profile: v.profile,
+      configDir: v['config-dir'],
+      botToken: v['bot-token'] ?? v.bot,
+      apiId: v['api-id'],
+      apiHash: v['api-hash'],
+      dc: v.dc,
+      rsaKey: v['rsa-key'],
+      botApiRoot: v['bot-api-root'],
+      sandbox: v.sandbox ?? false,
+      world: v.world,
+      maxWait: v['max-wait'],
+      phone: v.phone,
+      code: v.code,
+      passwordFile: v['password-file'],
+      help: v.help ?? false,
+      version: v.version ?? false,
+      positionals: parsed.positionals,
+    },
+  };
+}
+
+function cleanParseError(message: string): string {
+  // parseArgs quotes the offending value; a bot token passed by mistake must not be echoed back.
+  return message.replace(/'[^']*'/g, (m) => (/\d+:[A-Za-z0-9_-]{8,}/.test(m) ? "'***'" : m)).replace(/\. To specify.*$/, '');
+}
+
+export const USAGE = `usage: tgsh [options] [-e COMMANDS]...
+       tgsh sandbox serve [--world FILE] [--dc-port N] [--bot-api-port N] [--state-out FILE]
+
+tgsh is a terminal shell for Telegram that speaks telegram-cli's command language.
+It opens an interactive shell on a terminal, reads commands line by line from a pipe,
+or runs the commands given with -e and exits. Type 'help' inside for the commands.
+
+Modes and output:
+  -e, --exec CMDS          run these commands (several -e, or lines in one), then exit
+  -R, --disable-readline   read plain lines from stdin even on a terminal (no shell)
+  --json                   answers as JSON, one value per line
+  -C, --disable-colors     no colours (also NO_COLOR=1)
+  -D, --disable-output     no banner and no incoming messages; answers still print
+  -W, --wait-dialog-list   sync peers from the bot's updates before running -e commands
+
+Profile:
+  -p, --profile NAME       separate peer store, history and sessions (default: default)
+  --config-dir DIR         where profiles live (env TGSH_HOME; default ~/.config/tgsh)
+
+Telegram:
+  -b, --bot-token TOKEN    the bot's token from @BotFather (env TG_BOT_TOKEN; also --bot=TOKEN)
+  --api-id N, --api-hash H MTProto app credentials from my.telegram.org (env TG_API_ID, TG_API_HASH)
+  --dc HOST:PORT           another MTProto server (env TG_DC)
+  -k, --rsa-key FILE       that server's public key, PEM (env TG_RSA_KEY)
+  --bot-api-root URL       another Bot API server (env TG_BOT_API_ROOT)
+  --max-wait SECONDS       longest flood wait to sit out (default 10; 0 never waits)
+  --phone, --code          user-account login in scripts (env TG_PHONE, TG_CODE)
+  --password-file FILE     2FA password for user login in scripts (env TG_PASSWORD)
+
+Sandbox (an offline Telegram on 127.0.0.1; nothing leaves this machine):
+  --sandbox                run against the built-in world (profile 'sandbox')
+  --world FILE             ...or against the world in FILE
+
+  -h, --help               this text
+  -V, --version            the version
+
+Exit status (pipe and -e): 0 every command succeeded, 1 a command failed, 2 bad usage,
+4 not logged in or credentials refused, 5 stopped on a flood wait longer than --max-wait,
+130 interrupted.
+`;

@@ -1,0 +1,43 @@
+// Every command tgsh knows, in help order. A command is one file exporting a CommandSpec.
+
+import type { CommandRegistry, CommandSpec } from './types.js';
+import { help } from './help.js';
+import { version } from './version.js';
+import { quit, safeQuit } from './quit.js';
+import { stats } from './stats.js';
+
+export const BUILTIN_COMMANDS: readonly CommandSpec[] = [help, stats, version, quit, safeQuit];
+
+export class Registry implements CommandRegistry {
+  private readonly byName = new Map<string, CommandSpec>();
+  private readonly allNames: string[] = [];
+
+  constructor(private readonly commands: readonly CommandSpec[]) {
+    for (const c of commands) {
+      for (const n of [c.name, ...(c.aliases ?? [])]) {
+        if (this.byName.has(n)) throw new Error(`duplicate command name '${n}'`);
+        this.byName.set(n, c);
+        this.allNames.push(n);
+      }
+    }
+  }
+
+  all(): readonly CommandSpec[] {
+    return this.commands;
+  }
+
+  find(name: string): CommandSpec | undefined {
+    return this.byName.get(name);
+  }
+
+  names(): readonly string[] {
+    return this.allNames;
+  }
+}
+
+let defaultRegistry: Registry | undefined;
+
+export function commandRegistry(): Registry {
+  defaultRegistry ??= new Registry(BUILTIN_COMMANDS);
+  return defaultRegistry;
+}

@@ -1,0 +1,79 @@
+// telegram-cli's JSON peer object: its keys, in its order, from a stored peer record.
+
+import type { JsonValue } from '../commands/result.js';
+import { encodePermanentId } from '../peers/permanent-id.js';
+import { peerClassOf, type PeerRecord } from '../peers/types.js';
+
+/** telegram-cli's flag bits. */
+export const PeerFlag = {
+  CREATED: 1,
+  HAS_PHOTO: 2,
+  DELETED: 4,
+  OFFICIAL: 8,
+  CONTACT: 1 << 16,
+  MUTUAL_CONTACT: 1 << 17,
+  BLOCKED: 1 << 18,
+  SELF: 1 << 19,
+  BOT: 1 << 20,
+  CHANNEL_BROADCAST: 1 << 16,
+  CHANNEL_MEGAGROUP: 1 << 19,
+} as const;
+
+/** True when nothing but the id is known (telegram-cli printed only id, type, peer_id, print_name). */
+export function isBarePeer(p: PeerRecord): boolean {
+  return p.firstName === undefined && p.lastName === undefined && p.title === undefined && p.usernames.length === 0;
+}
+
+export function defaultFlags(p: PeerRecord): number {
+  let f = PeerFlag.CREATED;
+  if (p.kind === 'bot') f |= PeerFlag.BOT;
+  if (p.kind === 'channel') f |= PeerFlag.CHANNEL_BROADCAST;
+  if (p.kind === 'supergroup') f |= PeerFlag.CHANNEL_MEGAGROUP;
+  return f;
+}
+
+export function permanentIdOf(p: PeerRecord): string {
+  return encodePermanentId({ type: peerClassOf(p.kind), id: p.id, accessHash: BigInt(p.accessHash ?? '0') });
+}
+
+/** `YYYY-MM-DD HH:MM:SS` in local time, as telegram-cli printed `when`. */
+export function formatWhen(unixSeconds: number): string {
+  const d = new Date(unixSeconds * 1000);
+  const p2 = (n: number): string => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p2(d.getMonth() + 1)}-${p2(d.getDate())} ${p2(d.getHours())}:${p2(d.getMinutes())}:${p2(d.getSeconds())}`;
+}
+
+export function peerObject(p: PeerRecord): { [key: string]: JsonValue | undefined } {
+  const cls = peerClassOf(p.kind);
+  const base: { [key: string]: JsonValue | undefined } = {
+    id: permanentIdOf(p),
+    peer_type: cls,
+    peer_id: p.id,
+    print_name: p.printName,
+  };
+  if (isBarePeer(p)) return base;
+  base.flags = p.flags ?? defaultFlags(p);
+  if (cls === 'user') {
+    base.first_name = p.firstName;
+    base.when = p.lastOnline !== undefined ? formatWhen(p.lastOnline) : undefined;
+    base.last_name = p.lastName;
+    base.phone = p.phone;
+    base.username = p.usernames[0];
+  } else if (cls === 'chat') {
+    base.title = p.title;
+    base.members_num = p.members;
+  } else {
+    base.title = p.title;
+    base.participants_count = p.members;
+    base.admins_count = p.admins;
+    base.username = p.usernames[0];
+  }
+  return base;
+}
+
+/** `First Last`, or the title: what telegram-cli printed for a peer in text. */
+export function displayName(p: PeerRecord): string {
+  if (p.title !== undefined) return p.title;
+  const name = [p.firstName, p.lastName].filter((s) => s !== undefined && s !== '').join(' ');
+  return name || p.printName;
+}

@@ -1,0 +1,77 @@
+// One line in, its answers out: parse, run (N times with [xN]), flush the store, and turn every
+// failure (including a command that throws) into a FAIL result. Nothing escapes this function.
+
+import { parseLine, type ParseOptions } from '../commands/parse.js';
+import { ErrorCode, fail, type Result } from '../commands/result.js';
+import type { CommandContext, CommandRegistry, RunMode } from '../commands/types.js';
+import type { Config } from '../cli/config.js';
+import type { Services } from './services.js';
+import { scrubSecrets } from '../util/secret.js';
+import { TgshError } from '../util/errors.js';
+
+export interface ExecutorOptions {
+  config: Config;
+  services: Services;
+  registry: CommandRegistry;
+  mode: RunMode;
+  notice(text: string): void;
+  ask?: CommandContext['ask'];
+  parse?: ParseOptions;
+}
+
+export class Executor {
+  constructor(private readonly o: ExecutorOptions) {}
+
+  /** The answers to one line: none for blank lines and comments, usually one, N for [xN]. */
+  async run(line: string, signal: AbortSignal = new AbortController().signal): Promise<Result[]> {
+    const parsed = parseLine(line, this.o.registry, this.o.parse);
+    if (parsed.kind === 'skip') return [];
+    if (parsed.kind === 'error') return [parsed.result];
+    const ctx: CommandContext = {
+      config: this.o.config,
+      modifiers: parsed.modifiers,
+      mode: this.o.mode,
+      services: this.o.services,
+      registry: this.o.registry,
+      notice: this.o.notice,
+      ask: this.o.ask,
+      signal,
+    };
+    const results: Result[] = [];
+    const times = parsed.modifiers.times ?? 1;
+    for (let i = 0; i < times; i++) {
+      const r = await this.runOnce(() => parsed.spec.run(ctx, parsed.input));
+      results.push(...r);
+      if (r.some((x) => x.kind === 'fail' || x.kind === 'quit') || signal.aborted) break;
+    }
+    return results;
+  }
+
+  private async runOnce(fn: () => Promise<Result | Result[]> | Result | Result[]): Promise<Result[]> {
+    let out: Result[];
+    try {
+      const r = await fn();
+      out = Array.isArray(r) ? r : [r];
+    } catch (e) {
+      out = [this.failureOf(e)];
+    }
+    try {
+      // A command reports success only once its changes are on disk.
+      await this.o.services.afterCommand();
+    } catch (e) {
+      const f = this.failureOf(e);
+      out = [fail(f.code, `changes were not saved: ${f.error}`, { hint: f.hint })];
+    }
+    return out;
+  }
+
+  private failureOf(e: unknown): Result & { kind: 'fail' } {
+    const c = this.o.config;
+    const secrets = [c.botToken, c.apiHash, c.password];
+    if (e instanceof TgshError) {
+      return fail(e.code, scrubSecrets(e.message, secrets), { hint: e.hint, failure: e.failure, retryAfter: e.retryAfter, extra: e.extra });
+    }
+    const message = e instanceof Error ? e.message : String(e);
+    return fail(ErrorCode.INTERNAL, `internal error: ${scrubSecrets(message, secrets)}`, { hint: 'this is a bug in tgsh; please report it with the command that caused it' });
+  }
+}
