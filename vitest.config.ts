@@ -6,5 +6,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Dates in answers are local time, as telegram-cli printed them; tests pin the zone.
+    env: { TZ: 'UTC' },
   },
 });
