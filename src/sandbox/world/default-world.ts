@@ -28,7 +28,6 @@ export function defaultWorldData(): WorldData {
         usernames: ['example_user'],
         phone: '15550001111',
         bio: 'The user from the seed document.',
-        last_seen: T0 + 3600,
         login_code: '12345',
         contacts: [200000001, 200000003],
       },

@@ -22,11 +22,17 @@ export interface WorldUserData {
   password_hint?: string;
   /** User ids in this user's contact list (contacts.getContacts when logged in as this user). */
   contacts?: number[];
+  /** IETF language tag the user's app reports (Bot API `User.language_code`). */
+  language_code?: string;
+  /** A deleted account: bots get `403 Forbidden: user is deactivated`. */
+  deactivated?: boolean;
 }
 
 export interface WorldBotData extends WorldUserData {
   /** The Bot API token, `<id>:<secret>`. */
   token: string;
+  /** Privacy mode off: the bot gets every group message, not only commands, mentions and replies. */
+  can_read_all_group_messages?: boolean;
 }
 
 export interface WorldChatData {
@@ -36,6 +42,8 @@ export interface WorldChatData {
   members: number[];
   admins?: number[];
   creator?: number;
+  /** Users and bots removed by an admin (a kicked bot gets `403 ... was kicked from the group chat`). */
+  kicked?: number[];
 }
 
 export interface WorldChannelData {
@@ -50,6 +58,8 @@ export interface WorldChannelData {
   admins?: number[];
   creator?: number;
   about?: string;
+  /** Users and bots banned from the channel or supergroup. */
+  kicked?: number[];
 }
 
 /** A user's relation to a bot. */
@@ -76,6 +86,12 @@ export interface WorldLimits {
   bot_group_per_minute: number;
   /** false turns every Bot API send limit off (benchmarks of tgsh's own speed). */
   bot_limits_enabled: boolean;
+  /**
+   * Multiplies the Bot API limit windows (1 s overall, 1 s per private chat, 60 s per group):
+   * 0.01 makes the per-group minute 0.6 s, so tests of waiting never sleep long. `retry_after`
+   * stays a whole number of seconds (at least 1), as on Telegram.
+   */
+  bot_window_scale: number;
 }
 
 export interface WorldData {
@@ -99,4 +115,5 @@ export const DEFAULT_LIMITS: WorldLimits = {
   bot_private_burst: 3,
   bot_group_per_minute: 20,
   bot_limits_enabled: true,
+  bot_window_scale: 1,
 };
