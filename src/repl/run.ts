@@ -1,7 +1,181 @@
-// The interactive shell (Ink). Placeholder until the REPL lands: falls back to plain lines.
-import type { Config } from '../cli/config.js';
+// The interactive shell's entry (reached from cli/main.ts through a dynamic import, so ink and
+// react load only here). Builds the services and the controller, renders the Ink app, and makes
+// sure the terminal is given back on every way out: exit, quit, Ctrl-D, Ctrl-C twice, SIGTERM,
+// SIGHUP, an uncaught exception or unhandled rejection (printed after the terminal is restored,
+// exit status 70), or a render error inside Ink.
+//
+// Start-up: loading ink and react is most of the time to the first prompt. So the banner and a
+// plain `> ` are written first and the terminal goes to raw mode at once (keys typed meanwhile
+// wait in the terminal's buffer, none lost, Ctrl-C included); once Ink is loaded that provisional
+// prompt line is erased and Ink draws the live one in its place.
 
-export async function runInteractive(_config: Config): Promise<number> {
-  process.stderr.write('tgsh: the interactive shell is not built yet; use -R\n');
-  return 2;
+import type { Config } from '../cli/config.js';
+import { Services } from '../session/services.js';
+import { commandRegistry } from '../commands/registry.js';
+import { paintFor } from '../output/colors.js';
+import { scrubSecrets } from '../util/secret.js';
+import { PROMPT, ShellController, bannerText } from './controller.js';
+
+/** Exit status for a crash (EX_SOFTWARE). */
+export const CRASH_STATUS = 70;
+const CLOSE_TIMEOUT_MS = 5000;
+
+export async function runInteractive(config: Config): Promise<number> {
+  const { stdin, stdout, stderr } = process;
+  let controller: ShellController | undefined;
+  let crashed: unknown;
+  let settle!: (code: number) => void;
+  const ended = new Promise<number>((resolve) => (settle = resolve));
+
+  const crash = (err: unknown): void => {
+    if (crashed === undefined) crashed = err ?? new Error('unknown error');
+    settle(CRASH_STATUS);
+  };
+  const onSignal = (code: number) => (): void => {
+    controller?.terminate(code);
+    settle(code);
+  };
+  const onSigint = (): void => {
+    if (controller) controller.interrupt();
+    else settle(130); // still loading: nothing to clear, so exit
+  };
+  const onSigterm = onSignal(143);
+  const onSighup = onSignal(129);
+  // The terminal went away (EIO/EPIPE): nothing can be shown any more; close and exit.
+  const onStreamError = (): void => onSighup();
+  process.on('uncaughtException', crash);
+  process.on('unhandledRejection', crash);
+  process.on('SIGINT', onSigint);
+  process.on('SIGTERM', onSigterm);
+  process.on('SIGHUP', onSighup);
+  stdin.on('error', onStreamError);
+  stdout.on('error', onStreamError);
+
+  // The provisional prompt (see the top of this file).
+  // `\r` + erase-line first: keys typed before raw mode were echoed by the terminal on this line.
+  setRawMode(true);
+  stdout.write('\r\x1b[K' + (config.quiet ? '' : paintFor(config.color).dim(bannerText()) + '\r\n') + PROMPT);
+
+  const services = new Services(config);
+  let app: { unmount(): void; waitUntilExit(): Promise<unknown> } | undefined;
+  let code: number;
+  try {
+    const loaded = await Promise.race([loadInk(), ended]);
+    if (typeof loaded === 'number') throw new Settled();
+    const [{ render }, { createElement }, { ShellApp }] = loaded;
+    controller = new ShellController({ config, services, registry: commandRegistry(), banner: false });
+    void controller.exited.then(settle);
+    stdout.write('\r\x1b[2K'); // erase the provisional prompt; Ink draws on this line
+    app = render(createElement(ShellApp, { controller, color: config.color }), { stdin, stdout, stderr, exitOnCtrlC: false, patchConsole: true });
+    warmUpStore(services, controller);
+    // Ink unmounting on its own means a render error (or something unmounted it): exit too.
+    app.waitUntilExit().then(
+      () => settle(0),
+      (err: unknown) => crash(err),
+    );
+    code = await ended;
+  } catch (err) {
+    if (!(err instanceof Settled)) crash(err);
+    code = await ended;
+  }
+
+  // ---- the way out, whatever the reason
+  if (controller && !controller.isDone) controller.terminate(code);
+  try {
+    app?.unmount();
+    await withTimeout(app?.waitUntilExit(), 1000);
+  } catch {
+    // a crashed Ink may not unmount cleanly; the terminal is restored below regardless
+  }
+  if (!app) stdout.write('\r\n'); // leave the provisional prompt's line
+  restoreTerminal();
+  if (crashed !== undefined) {
+    const secrets = [config.botToken, config.apiHash, config.password];
+    const text = crashed instanceof Error ? (crashed.stack ?? crashed.message) : String(crashed);
+    stderr.write(`tgsh: crashed (a bug in tgsh; please report it): ${scrubSecrets(text, secrets)}\n`);
+  }
+  try {
+    await withTimeout(services.close(), CLOSE_TIMEOUT_MS);
+  } catch {
+    // Closing reports its own failures.
+  }
+  process.off('uncaughtException', crash);
+  process.off('unhandledRejection', crash);
+  process.off('SIGINT', onSigint);
+  process.off('SIGTERM', onSigterm);
+  process.off('SIGHUP', onSighup);
+  stdin.off('error', onStreamError);
+  stdout.off('error', onStreamError);
+  stdin.pause();
+  stdin.unref();
+  // Whatever a library left running must not keep a shell that was told to exit alive.
+  setTimeout(() => process.exit(code), 2000).unref();
+  return code;
+}
+
+/**
+ * Opens the peer store in the background once the prompt is live, so that Tab can complete peers
+ * (Services.peerCompletions answers from an open store only). A failure is left to the first
+ * command that needs the store, which reports it. Typed loosely so this file does not depend on
+ * the store's API beyond `store(notice)`.
+ */
+function warmUpStore(services: Services, controller: ShellController): void {
+  const s = services as unknown as { store?: (notice: (text: string) => void) => Promise<unknown> };
+  if (typeof s.store !== 'function') return;
+  setTimeout(() => {
+    if (controller.isDone) return;
+    s.store!((text) => controller.notice(text)).catch(() => {});
+  }, 0).unref();
+}
+
+/** The shell ended (a signal) before Ink had loaded. */
+class Settled extends Error {}
+
+function setRawMode(on: boolean): void {
+  try {
+    if (process.stdin.isTTY) process.stdin.setRawMode(on);
+  } catch {
+    // stdin is gone (terminal closed)
+  }
+}
+
+/** Puts the terminal back the way a shell expects it: cooked mode, cursor visible. */
+export function restoreTerminal(): void {
+  setRawMode(false);
+  try {
+    if (process.stdout.isTTY) process.stdout.write('\x1b[?25h');
+  } catch {
+    // stdout is gone
+  }
+}
+
+/**
+ * Loads ink, react and the app, with two environment variables adjusted for the import only:
+ * NODE_ENV (react otherwise loads its development build: slower, and meant for development) and
+ * CI (ink, loaded under CI=true, renders no live prompt; this is a person at a terminal).
+ */
+async function loadInk(): Promise<[typeof import('ink'), typeof import('react'), typeof import('./app.js')]> {
+  const env = process.env;
+  const saved = { NODE_ENV: env.NODE_ENV, CI: env.CI, CONTINUOUS_INTEGRATION: env.CONTINUOUS_INTEGRATION };
+  env.NODE_ENV ??= 'production';
+  delete env.CI;
+  delete env.CONTINUOUS_INTEGRATION;
+  try {
+    return await Promise.all([import('ink'), import('react'), import('./app.js')]);
+  } finally {
+    for (const [k, v] of Object.entries(saved)) {
+      if (v === undefined) delete env[k];
+      else env[k] = v;
+    }
+  }
+}
+
+function withTimeout<T>(p: Promise<T> | undefined, ms: number): Promise<T | undefined> {
+  if (!p) return Promise.resolve(undefined);
+  let timer: NodeJS.Timeout | undefined;
+  const t = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), ms);
+    timer.unref();
+  });
+  return Promise.race([p, t]).finally(() => clearTimeout(timer));
 }
