@@ -1,0 +1,32 @@
+// What a method handler gets and returns.
+
+import type { World } from '../../world/world.js';
+import type { AuthKeyRecord } from '../authkeys.js';
+import type { SrpVerifiers } from '../srp.js';
+
+export interface MethodContext {
+  world: World;
+  key: AuthKeyRecord;
+  /** This data centre, as help.getConfig describes it. */
+  endpoint: { host: string; port: number; dcId: number };
+  verifiers: SrpVerifiers;
+}
+
+export interface TlSerializable {
+  getBytes(): Buffer;
+}
+
+/** A bare `Vector<T>` result (users.getUsers). */
+export class TlVector {
+  constructor(readonly items: TlSerializable[]) {}
+}
+
+export type TlAnswer = TlSerializable | TlVector | boolean;
+
+export interface MethodSpec {
+  /** false: allowed before login (auth.*, help.getConfig ...). */
+  login: boolean;
+  run(request: any, ctx: MethodContext): TlAnswer | Promise<TlAnswer>;
+}
+
+export type MethodTable = Record<string, MethodSpec>;
