@@ -5,8 +5,32 @@ import { help } from './help.js';
 import { version } from './version.js';
 import { quit, safeQuit } from './quit.js';
 import { stats } from './stats.js';
+import { contactList } from './contact-list.js';
+import { dialogList } from './dialog-list.js';
+import { userInfo } from './user-info.js';
+import { chatInfo } from './chat-info.js';
+import { channelInfo } from './channel-info.js';
+import { forget } from './forget.js';
+import { purge } from './purge.js';
+import { exportPeers } from './export.js';
+import { importPeers } from './import.js';
 
-export const BUILTIN_COMMANDS: readonly CommandSpec[] = [help, stats, version, quit, safeQuit];
+export const BUILTIN_COMMANDS: readonly CommandSpec[] = [
+  help,
+  stats,
+  version,
+  quit,
+  safeQuit,
+  contactList,
+  dialogList,
+  userInfo,
+  chatInfo,
+  channelInfo,
+  forget,
+  purge,
+  exportPeers,
+  importPeers,
+];
 
 export class Registry implements CommandRegistry {
   private readonly byName = new Map<string, CommandSpec>();

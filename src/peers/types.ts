@@ -64,6 +64,8 @@ export interface PeerRecord {
   usernamesCheckedAt?: number;
   consent?: Consent;
   membership?: Membership;
+  /** Unix ms of the last change, set by the store: when two processes changed a peer, the newer wins. */
+  updatedAt?: number;
 }
 
 /** The telegram-cli class a kind belongs to. */

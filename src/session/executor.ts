@@ -24,7 +24,8 @@ export class Executor {
 
   /** The answers to one line: none for blank lines and comments, usually one, N for [xN]. */
   async run(line: string, signal: AbortSignal = new AbortController().signal): Promise<Result[]> {
-    const parsed = parseLine(line, this.o.registry, this.o.parse);
+    // Print names of the open peer store tell a peer from text in repeated peer arguments.
+    const parsed = parseLine(line, this.o.registry, this.o.parse ?? { isKnownPeer: (t) => this.o.services.isKnownPeer?.(t) ?? false });
     if (parsed.kind === 'skip') return [];
     if (parsed.kind === 'error') return [parsed.result];
     const ctx: CommandContext = {

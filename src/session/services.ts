@@ -3,25 +3,80 @@
 // command needs them. One Services object lives as long as the shell, pipe or exec run.
 
 import type { Config } from '../cli/config.js';
+import type { PeerStore } from '../store/peer-store.js';
+import { describeIdentity } from '../store/identity.js';
+import { TgshError } from '../util/errors.js';
 import { profilePaths, type ProfilePaths } from './paths.js';
+
+export type Notice = (text: string) => void;
+
+const stderrNotice: Notice = (text) => void process.stderr.write(text.endsWith('\n') ? text : text + '\n');
 
 export class Services {
   readonly paths: ProfilePaths;
   private closers: Array<() => Promise<void> | void> = [];
   private afterHooks: Array<() => Promise<void>> = [];
+  private storePromise: Promise<PeerStore> | undefined;
+  private openedStore: PeerStore | undefined;
 
   constructor(readonly config: Config) {
     this.paths = profilePaths(config.profileDir);
   }
 
-  /** Who this profile is logged in as, for `stats` ("not logged in" when nobody). */
+  /**
+   * The profile's peer store (with its settings and credentials), opened on first use. The store
+   * module is imported only then: conf costs ~70 ms to import, and `tgsh -e help` must not pay it.
+   * `notice` (the first caller's) receives what the store reports: a corrupt file moved aside, a
+   * purge on start. The store is flushed after every command and closed with the services.
+   */
+  store(notice: Notice = stderrNotice): Promise<PeerStore> {
+    this.storePromise ??= (async () => {
+      const { openPeerStore } = await import('../store/index.js');
+      let store: PeerStore;
+      try {
+        store = await openPeerStore({ paths: this.paths, notice });
+      } catch (e) {
+        if (e instanceof TgshError) throw e;
+        throw new TgshError(500, `can not open the peer store ${this.paths.peers}: ${e instanceof Error ? e.message : String(e)}`, {
+          hint: `check that ${this.paths.dir} is a folder you can write`,
+        });
+      }
+      this.openedStore = store;
+      this.onAfterCommand(() => store.flush());
+      this.onClose(async () => {
+        try {
+          await store.close();
+        } catch (e) {
+          notice(`tgsh: peers not saved: ${e instanceof Error ? e.message : String(e)}`);
+        }
+      });
+      return store;
+    })().catch((e: unknown) => {
+      this.storePromise = undefined; // the next command tries again
+      throw e;
+    });
+    return this.storePromise;
+  }
+
+  /** The store when it is already open (for synchronous callers: completion, the parser). */
+  openStore(): PeerStore | undefined {
+    return this.openedStore;
+  }
+
+  /** Who this profile is logged in as, for `stats` ("not logged in" when nobody or the store is not open). */
   identity(): string | undefined {
-    return undefined;
+    const i = this.openedStore?.credentials.identity();
+    return i ? describeIdentity(i) : undefined;
   }
 
   /** Completion candidates for a peer argument starting with `prefix` (usernames, print names). */
-  peerCompletions(_prefix: string, _limit = 50): string[] {
-    return [];
+  peerCompletions(prefix: string, limit = 50): string[] {
+    return this.openedStore?.completions(prefix, limit) ?? [];
+  }
+
+  /** True when a bare word is a print name in the store (the parser's `isKnownPeer`). */
+  isKnownPeer(token: string): boolean {
+    return this.openedStore?.isKnownPeer(token) ?? false;
   }
 
   /** Registers work to run after each command, before its answer is written (store flushes). */
@@ -40,6 +95,7 @@ export class Services {
 
   /** Flushes and closes everything that was opened; safe to call twice. */
   async close(): Promise<void> {
+    if (this.storePromise) await this.storePromise.catch(() => undefined);
     const closers = this.closers.reverse();
     this.closers = [];
     for (const c of closers) {

@@ -1,0 +1,91 @@
+// Credentials (credentials.json, conf, 0600, never exported): the bot token, MTProto session
+// strings keyed by endpoint, and who this profile is logged in as. Secrets are handed out as
+// `Secret` so they cannot be printed by accident.
+//
+//   { "schema": 1,
+//     "bot_token": "123:ABC...",
+//     "sessions": { "telegram": { "session": "1AQAOMTQ5...", "saved_at": <ms> },
+//                   "127.0.0.1:2443": { ... } },
+//     "identity": { "kind": "bot", "id": 123, "username": "my_bot", "first_name": "My bot", "at": <ms> } }
+
+import { Secret } from '../util/secret.js';
+import { SmallConfFile, type Notice } from './small-file.js';
+import type { Identity } from './identity.js';
+
+export type { Identity } from './identity.js';
+
+/** The key sessions are stored under: `telegram` for Telegram's own servers, else `host:port`. */
+export function endpointKey(dc?: { host: string; port: number }): string {
+  return dc ? `${dc.host}:${dc.port}` : 'telegram';
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+export class CredentialsStore {
+  private constructor(private readonly file: SmallConfFile) {}
+
+  static async open(path: string, notice: Notice): Promise<CredentialsStore> {
+    const c = new CredentialsStore(new SmallConfFile(path, 'credentials', notice));
+    await c.file.load();
+    return c;
+  }
+
+  botToken(): Secret | undefined {
+    const t = this.file.current().bot_token;
+    return typeof t === 'string' && t !== '' ? new Secret(t) : undefined;
+  }
+
+  session(endpoint: string): Secret | undefined {
+    const sessions = this.file.current().sessions;
+    const s = isObject(sessions) ? sessions[endpoint] : undefined;
+    return isObject(s) && typeof s.session === 'string' && s.session !== '' ? new Secret(s.session) : undefined;
+  }
+
+  /** Endpoints that have a saved session. */
+  sessionEndpoints(): string[] {
+    const sessions = this.file.current().sessions;
+    return isObject(sessions) ? Object.keys(sessions) : [];
+  }
+
+  identity(): Identity | undefined {
+    const i = this.file.current().identity;
+    if (!isObject(i) || (i.kind !== 'bot' && i.kind !== 'user') || typeof i.id !== 'number') return undefined;
+    return i as unknown as Identity;
+  }
+
+  async setBotToken(token: Secret | string | undefined): Promise<void> {
+    const value = token === undefined ? undefined : typeof token === 'string' ? token : token.reveal();
+    await this.file.update((d) => {
+      d.schema = 1;
+      if (value === undefined) delete d.bot_token;
+      else d.bot_token = value;
+    });
+  }
+
+  async setSession(endpoint: string, session: Secret | string | undefined): Promise<void> {
+    const value = session === undefined ? undefined : typeof session === 'string' ? session : session.reveal();
+    await this.file.update((d) => {
+      d.schema = 1;
+      const sessions: Record<string, unknown> = isObject(d.sessions) ? d.sessions : {};
+      if (value === undefined) delete sessions[endpoint];
+      else sessions[endpoint] = { session: value, saved_at: Date.now() };
+      d.sessions = sessions;
+    });
+  }
+
+  async setIdentity(identity: Identity | undefined): Promise<void> {
+    await this.file.update((d) => {
+      d.schema = 1;
+      if (identity === undefined) delete d.identity;
+      else d.identity = { ...identity };
+    });
+  }
+
+  /** Forgets everything (log out). */
+  async clear(): Promise<void> {
+    await this.file.update((d) => {
+      for (const k of Object.keys(d)) if (k !== '__internal__') delete d[k];
+      d.schema = 1;
+    });
+  }
+}
