@@ -25,6 +25,8 @@ export interface Config {
   waitDialogs: boolean;
   sandbox: boolean;
   worldFile?: string;
+  /** The shell prints the sandbox banner itself at start; others get it as a notice. */
+  sandboxBanner?: boolean;
   /** Longest flood wait to sit out, in seconds (0: never wait). */
   maxWaitSeconds: number;
   botToken?: Secret;

@@ -4,6 +4,9 @@
 import { createInterface } from 'node:readline';
 import { parseCli, USAGE, type CliOptions } from './args.js';
 import { resolveConfig, type Config } from './config.js';
+import { join } from 'node:path';
+import { profilePaths } from '../session/paths.js';
+import { hasTelegramCredentials } from '../session/telegram.js';
 import { ExitCode } from './exit-codes.js';
 import { execLines, runLines, type Sink } from './line-runner.js';
 import { Executor } from '../session/executor.js';
@@ -23,6 +26,11 @@ export async function main(argv: string[]): Promise<void> {
     if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
   });
 
+  if (argv[0] === 'sandbox') {
+    const { sandboxCommand } = await import('./sandbox-command.js');
+    process.exitCode = await sandboxCommand(argv.slice(1));
+    return;
+  }
   const parsed = parseCli(argv);
   if (!parsed.ok) return usageError(parsed.error);
   const cli = parsed.options;
@@ -35,19 +43,21 @@ export async function main(argv: string[]): Promise<void> {
     return;
   }
   if (cli.positionals.length > 0) {
-    if (cli.positionals[0] === 'sandbox') {
-      const { sandboxCommand } = await import('./sandbox-command.js');
-      process.exitCode = await sandboxCommand(argv.slice(argv.indexOf('sandbox') + 1));
-      return;
-    }
-    return usageError(`unexpected argument '${cli.positionals[0]!.slice(0, 64)}' (commands go in -e or on stdin)`);
+    const hint = cli.positionals[0] === 'sandbox' ? " ('tgsh sandbox serve' takes the sandbox first)" : ' (commands go in -e or on stdin)';
+    return usageError(`unexpected argument '${cli.positionals[0]!.slice(0, 64)}'${hint}`);
   }
   const resolved = resolveConfig(cli, process.env, process.stdout.isTTY === true);
   if (!resolved.ok) return usageError(resolved.error);
-  const config = resolved.config;
+  let config = resolved.config;
 
   const mode: RunMode = cli.exec.length > 0 ? 'exec' : process.stdin.isTTY && process.stdout.isTTY && !cli.plain ? 'interactive' : 'pipe';
   if (mode === 'interactive') {
+    // A newcomer with nothing configured lands on the offline sandbox (in its own profile).
+    if (!config.sandbox && !hasTelegramCredentials(config, profilePaths(config.profileDir))) {
+      const profile = cli.profile ?? process.env.TGSH_PROFILE ?? 'sandbox';
+      config = { ...config, sandbox: true, profile, profileDir: join(config.configDir, 'profiles', profile) };
+    }
+    config = { ...config, sandboxBanner: false };
     const { runInteractive } = await import('../repl/run.js');
     process.exitCode = await runInteractive(config);
     return;

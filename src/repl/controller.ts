@@ -5,6 +5,7 @@
 //
 // Live events: `print(text)` puts a line above the prompt without touching the line being edited.
 
+import { SANDBOX_BANNER } from '../sandbox/banner.js';
 import { Executor } from '../session/executor.js';
 import type { Services } from '../session/services.js';
 import type { Config } from '../cli/config.js';
@@ -73,9 +74,10 @@ export interface ShellOptions {
   banner?: boolean;
 }
 
-/** The start-up line (a status line, not an answer). */
-export function bannerText(): string {
-  return `tgsh ${tgshVersion()} — type 'help' for commands, Ctrl-D to exit`;
+/** The start-up lines (status, not answers); the sandbox says so in its own words. */
+export function bannerText(sandbox = false): string {
+  const line = `tgsh ${tgshVersion()} — type 'help' for commands, Ctrl-D to exit`;
+  return sandbox ? `${line}\n${SANDBOX_BANNER}; try: resolve_username example_user` : line;
 }
 
 interface PendingAsk {
@@ -157,7 +159,7 @@ export class ShellController {
         onError: (message) => this.notice(message),
       });
     this.history.load();
-    if (o.banner ?? !c.quiet) this.status(bannerText());
+    if (o.banner ?? !c.quiet) this.status(bannerText(c.sandbox));
   }
 
   // ---- for the renderer

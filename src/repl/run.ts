@@ -54,7 +54,8 @@ export async function runInteractive(config: Config): Promise<number> {
   // The provisional prompt (see the top of this file).
   // `\r` + erase-line first: keys typed before raw mode were echoed by the terminal on this line.
   setRawMode(true);
-  stdout.write('\r\x1b[K' + (config.quiet ? '' : paintFor(config.color).dim(bannerText()) + '\r\n') + PROMPT);
+  const banner = bannerText(config.sandbox).replace(/\n/g, '\r\n');
+  stdout.write('\r\x1b[K' + (config.quiet ? '' : paintFor(config.color).dim(banner) + '\r\n') + PROMPT);
 
   const services = new Services(config);
   let app: { unmount(): void; waitUntilExit(): Promise<unknown> } | undefined;
@@ -115,16 +116,19 @@ export async function runInteractive(config: Config): Promise<number> {
 
 /**
  * Opens the peer store in the background once the prompt is live, so that Tab can complete peers
- * (Services.peerCompletions answers from an open store only). A failure is left to the first
- * command that needs the store, which reports it. Typed loosely so this file does not depend on
- * the store's API beyond `store(notice)`.
+ * (Services.peerCompletions answers from an open store only), and starts the sandbox when the
+ * shell runs on it. A store failure is left to the first command that needs the store.
  */
 function warmUpStore(services: Services, controller: ShellController): void {
-  const s = services as unknown as { store?: (notice: (text: string) => void) => Promise<unknown> };
-  if (typeof s.store !== 'function') return;
   setTimeout(() => {
     if (controller.isDone) return;
-    s.store!((text) => controller.notice(text)).catch(() => {});
+    const notice = (text: string): void => controller.notice(text);
+    services
+      .store(notice)
+      .then((store) => store.startAutoFlush()) // long-running: changes reach the disk at least once a second
+      .catch(() => {});
+    // The sandbox's servers start now rather than at the first command that needs them.
+    if (services.config.sandbox) services.telegram(notice).catch((e: unknown) => notice(`tgsh: the sandbox did not start: ${e instanceof Error ? e.message : String(e)}`));
   }, 0).unref();
 }
 

@@ -7,6 +7,8 @@ import type { PeerStore } from '../store/peer-store.js';
 import { describeIdentity } from '../store/identity.js';
 import { TgshError } from '../util/errors.js';
 import { profilePaths, type ProfilePaths } from './paths.js';
+import { configuredSettings, sandboxSettings, type TelegramSettings } from './telegram.js';
+import type { Sandbox } from '../sandbox/sandbox.js';
 
 export type Notice = (text: string) => void;
 
@@ -18,6 +20,9 @@ export class Services {
   private afterHooks: Array<() => Promise<void>> = [];
   private storePromise: Promise<PeerStore> | undefined;
   private openedStore: PeerStore | undefined;
+  private telegramPromise: Promise<TelegramSettings> | undefined;
+  private runningSandbox: Sandbox | undefined;
+  private readonly slots = new Map<string, Promise<unknown>>();
 
   constructor(readonly config: Config) {
     this.paths = profilePaths(config.profileDir);
@@ -56,6 +61,48 @@ export class Services {
       throw e;
     });
     return this.storePromise;
+  }
+
+  /**
+   * Where to reach Telegram (flags, environment, stored credentials), or the in-process sandbox
+   * when the config says so: it is started on first use, with its banner as a notice.
+   */
+  telegram(notice: Notice = stderrNotice): Promise<TelegramSettings> {
+    this.telegramPromise ??= (async () => {
+      if (this.config.sandbox) {
+        const { startSandbox, SANDBOX_BANNER } = await import('../sandbox/sandbox.js');
+        const sandbox = await startSandbox({ worldFile: this.config.worldFile });
+        this.runningSandbox = sandbox;
+        this.onClose(() => sandbox.close());
+        if (!this.config.quiet && this.config.sandboxBanner !== false) notice(SANDBOX_BANNER);
+        return sandboxSettings(sandbox);
+      }
+      const store = await this.store(notice);
+      return configuredSettings(this.config, store.credentials.botToken());
+    })().catch((e: unknown) => {
+      this.telegramPromise = undefined;
+      throw e;
+    });
+    return this.telegramPromise;
+  }
+
+  /** The in-process sandbox, once `telegram()` has started it. */
+  sandbox(): Sandbox | undefined {
+    return this.runningSandbox;
+  }
+
+  /**
+   * One shared instance per Services of something expensive (the resolver, the sender), created
+   * on first use. A failed creation is forgotten so that the next command tries again.
+   */
+  shared<T>(key: string, create: () => Promise<T>): Promise<T> {
+    let p = this.slots.get(key) as Promise<T> | undefined;
+    if (!p) {
+      p = create();
+      this.slots.set(key, p);
+      p.catch(() => this.slots.delete(key));
+    }
+    return p;
   }
 
   /** The store when it is already open (for synchronous callers: completion, the parser). */
