@@ -5,6 +5,7 @@ import { help } from './help.js';
 import { version } from './version.js';
 import { quit, safeQuit } from './quit.js';
 import { stats } from './stats.js';
+import { sandbox } from './sandbox.js';
 import { contactList } from './contact-list.js';
 import { dialogList } from './dialog-list.js';
 import { userInfo } from './user-info.js';
@@ -21,6 +22,7 @@ export const BUILTIN_COMMANDS: readonly CommandSpec[] = [
   version,
   quit,
   safeQuit,
+  sandbox,
   contactList,
   dialogList,
   userInfo,
