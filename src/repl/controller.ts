@@ -77,7 +77,7 @@ export interface ShellOptions {
 /** The start-up lines (status, not answers); the sandbox says so in its own words. */
 export function bannerText(sandbox = false): string {
   const line = `tgsh ${tgshVersion()} — type 'help' for commands, Ctrl-D to exit`;
-  return sandbox ? `${line}\n${SANDBOX_BANNER}; try: resolve_username example_user` : line;
+  return sandbox ? `${line}\n${SANDBOX_BANNER}\ntry: resolve_username example_user, or sandbox users` : line;
 }
 
 interface PendingAsk {

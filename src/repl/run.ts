@@ -63,7 +63,7 @@ export async function runInteractive(config: Config): Promise<number> {
   try {
     const loaded = await Promise.race([loadInk(), ended]);
     if (typeof loaded === 'number') throw new Settled();
-    const [{ render }, { createElement }, { ShellApp }] = loaded;
+    const { render, createElement, ShellApp } = loaded;
     controller = new ShellController({ config, services, registry: commandRegistry(), banner: false });
     void controller.exited.then(settle);
     stdout.write('\r\x1b[2K'); // erase the provisional prompt; Ink draws on this line
@@ -158,14 +158,21 @@ export function restoreTerminal(): void {
  * NODE_ENV (react otherwise loads its development build: slower, and meant for development) and
  * CI (ink, loaded under CI=true, renders no live prompt; this is a person at a terminal).
  */
-async function loadInk(): Promise<[typeof import('ink'), typeof import('react'), typeof import('./app.js')]> {
+async function loadInk(): Promise<typeof import('./ui.js')> {
   const env = process.env;
   const saved = { NODE_ENV: env.NODE_ENV, CI: env.CI, CONTINUOUS_INTEGRATION: env.CONTINUOUS_INTEGRATION };
   env.NODE_ENV ??= 'production';
   delete env.CI;
   delete env.CONTINUOUS_INTEGRATION;
   try {
-    return await Promise.all([import('ink'), import('react'), import('./app.js')]);
+    try {
+      // The bundle `npm run build` makes (see scripts/bundle.js); a variable keeps tsc from resolving it.
+      const bundle = './ui.bundle.js';
+      return (await import(bundle)) as typeof import('./ui.js');
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ERR_MODULE_NOT_FOUND') throw e;
+      return await import('./ui.js');
+    }
   } finally {
     for (const [k, v] of Object.entries(saved)) {
       if (v === undefined) delete env[k];

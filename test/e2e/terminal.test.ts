@@ -68,7 +68,11 @@ async function startTgsh(command = 'node bin/tgsh.js'): Promise<void> {
   typeLine('clear');
   await waitFor(/^sh\$\s*$/m, 'a clear screen');
   typeLine(command);
-  await waitFor(new RegExp(`^tgsh ${V.replace(/\./g, '\\.')} — type 'help' for commands, Ctrl-D to exit\\n>\\s*$`, 'm'), 'the banner and the prompt');
+  // With no credentials configured the shell opens on the offline sandbox and says so.
+  await waitFor(
+    new RegExp(`^tgsh ${V.replace(/\./g, '\\.')} — type 'help' for commands, Ctrl-D to exit\\nsandbox: an offline Telegram on 127\\.0\\.0\\.1; nothing leaves this machine\\ntry: resolve_username example_user, or sandbox users\\n>\\s*$`, 'm'),
+    'the banner and the prompt',
+  );
 }
 
 async function expectRestored(status: number): Promise<void> {
@@ -103,7 +107,7 @@ describe.skipIf(!hasTmux && !process.env.CI)('interactive shell under a real ter
     tmux('send-keys', '-t', 'e2e', 'C-d');
     await waitFor(/^sh\$\s*$/m, 'the outer shell after Ctrl-D');
     await expectRestored(0);
-    const hist = join(home.dir, 'profiles', 'default', 'history');
+    const hist = join(home.dir, 'profiles', 'sandbox', 'history'); // no credentials: the sandbox profile
     expect(readFileSync(hist, 'utf8')).toBe('version\n');
     expect(statSync(hist).mode & 0o777).toBe(0o600);
   });

@@ -171,7 +171,7 @@ describe('completion', () => {
 
   it('completes one match, extends to the common prefix, lists several', () => {
     expect(tab('vers')).toEqual({ text: 'version ', cursor: 8 });
-    expect(tab('help sa')).toEqual({ text: 'help safe_quit ', cursor: 15 });
+    expect(tab('help saf')).toEqual({ text: 'help safe_quit ', cursor: 15 });
     expect(tab('send_file @al')).toEqual({ text: 'send_file @al', cursor: 13, candidates: ['@alice', '@alfred'] });
     expect(tab('send_file Bo')).toEqual({ text: 'send_file Bob_Smith ', cursor: 20 });
     expect(tab('send_file @a --s')).toEqual({ text: 'send_file @a --silent ', cursor: 22 });

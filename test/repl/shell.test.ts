@@ -206,7 +206,7 @@ describe('interactive shell: Tab completion', () => {
     await tick();
     shell.write('\t');
     await tick();
-    expect(shell.frame()).toContain('safe_quit  stats');
+    expect(shell.frame()).toContain('safe_quit  sandbox  stats');
     expect(shell.promptLine()).toBe('> s');
   });
 
