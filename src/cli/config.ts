@@ -29,6 +29,10 @@ export interface Config {
   sandboxBanner?: boolean;
   /** Longest flood wait to sit out, in seconds (0: never wait). */
   maxWaitSeconds: number;
+  /** Bot API request timeout in seconds (env TGSH_BOT_API_TIMEOUT; default 30). */
+  botApiTimeoutSeconds?: number;
+  /** Bound on every MTProto call and on connecting, in seconds (env TGSH_MTPROTO_TIMEOUT; default 10). */
+  mtprotoTimeoutSeconds?: number;
   botToken?: Secret;
   apiId?: number;
   apiHash?: Secret;
@@ -94,6 +98,18 @@ export function resolveConfig(cli: CliOptions, env: NodeJS.ProcessEnv, stdoutIsT
     if (!/^\d+(\.\d+)?$/.test(maxWaitText)) return { ok: false, error: '--max-wait must be a number of seconds (0 never waits)' };
     maxWaitSeconds = Number(maxWaitText);
   }
+  const timeoutText = pick(undefined, 'TGSH_BOT_API_TIMEOUT');
+  let botApiTimeoutSeconds: number | undefined;
+  if (timeoutText !== undefined) {
+    if (!/^\d+(\.\d+)?$/.test(timeoutText) || Number(timeoutText) <= 0) return { ok: false, error: 'TGSH_BOT_API_TIMEOUT must be a number of seconds above 0' };
+    botApiTimeoutSeconds = Number(timeoutText);
+  }
+  const mtTimeoutText = pick(undefined, 'TGSH_MTPROTO_TIMEOUT');
+  let mtprotoTimeoutSeconds: number | undefined;
+  if (mtTimeoutText !== undefined) {
+    if (!/^\d+(\.\d+)?$/.test(mtTimeoutText) || Number(mtTimeoutText) <= 0) return { ok: false, error: 'TGSH_MTPROTO_TIMEOUT must be a number of seconds above 0' };
+    mtprotoTimeoutSeconds = Number(mtTimeoutText);
+  }
   const token = pick(cli.botToken, 'TG_BOT_TOKEN');
   const apiHash = pick(cli.apiHash, 'TG_API_HASH');
   const password = env.TG_PASSWORD;
@@ -112,6 +128,8 @@ export function resolveConfig(cli: CliOptions, env: NodeJS.ProcessEnv, stdoutIsT
       sandbox: cli.sandbox || cli.world !== undefined,
       worldFile: cli.world,
       maxWaitSeconds,
+      botApiTimeoutSeconds,
+      mtprotoTimeoutSeconds,
       botToken: token !== undefined ? new Secret(token) : undefined,
       apiId,
       apiHash: apiHash !== undefined ? new Secret(apiHash) : undefined,

@@ -2,6 +2,7 @@
 // by the code paths that need them, so `tgsh -e help` starts almost as fast as node itself.
 
 import { createInterface } from 'node:readline';
+import { readFileSync } from 'node:fs';
 import { parseCli, USAGE, type CliOptions } from './args.js';
 import { resolveConfig, type Config } from './config.js';
 import { join } from 'node:path';
@@ -14,6 +15,7 @@ import { Services } from '../session/services.js';
 import { commandRegistry } from '../commands/registry.js';
 import type { RunMode } from '../commands/types.js';
 import { version } from '../util/version.js';
+import { scrubSecrets } from '../util/secret.js';
 
 const stdoutSink: Sink = {
   out: (t) => void process.stdout.write(t),
@@ -71,6 +73,16 @@ async function runScript(config: Config, cli: CliOptions, mode: RunMode): Promis
     if (!config.quiet) process.stderr.write(text.endsWith('\n') ? text : text + '\n');
   };
   const executor = new Executor({ config, services, registry: commandRegistry(), mode, notice });
+  // A crash is reported on one line, with every secret scrubbed (library errors carry request
+  // URLs with the bot token), never as Node's raw stack dump.
+  const onCrash = (e: unknown): void => {
+    const secrets = [config.botToken, config.apiHash, config.password, services.openStore()?.credentials.botToken()];
+    const text = e instanceof Error ? (e.stack ?? e.message) : String(e);
+    process.stderr.write(`tgsh: crashed (a bug in tgsh; please report it): ${scrubSecrets(text, secrets)}\n`);
+    process.exit(70);
+  };
+  process.on('uncaughtException', onCrash);
+  process.on('unhandledRejection', onCrash);
   const abort = new AbortController();
   const onSigint = (): void => abort.abort();
   process.once('SIGINT', onSigint);
@@ -85,6 +97,13 @@ async function runScript(config: Config, cli: CliOptions, mode: RunMode): Promis
     // Ctrl-C must also end a read that is waiting for input.
     abort.signal.addEventListener('abort', () => rl?.close(), { once: true });
   }
+  // -W: telegram-cli loaded the dialogs before the -e commands; tgsh reads the bot's updates
+  // (sync), whose answer comes first like any other line's. Scripts pass -WRDC by habit: with no
+  // bot there is nothing to read, and that is a notice, not a failure.
+  if (config.waitDialogs) {
+    if (botConfigured(config, services.paths.credentials)) lines = prependLine('sync', lines);
+    else notice("tgsh: -W: no bot token (--bot-token), so there are no updates to sync");
+  }
   const style = { json: config.json, color: config.color, tty: process.stdout.isTTY === true };
   let outcome;
   try {
@@ -95,9 +114,26 @@ async function runScript(config: Config, cli: CliOptions, mode: RunMode): Promis
     await services.close();
     process.off('SIGINT', onSigint);
     process.off('SIGTERM', onSigint);
+    process.off('uncaughtException', onCrash);
+    process.off('unhandledRejection', onCrash);
   }
   if (abort.signal.aborted) return ExitCode.INTERRUPTED;
   return outcome.exitCode;
+}
+
+/** A bot token in flags, environment or the profile's credentials, or the sandbox (which has one). */
+function botConfigured(config: Config, credentialsFile: string): boolean {
+  if (config.sandbox || config.botToken) return true;
+  try {
+    return typeof (JSON.parse(readFileSync(credentialsFile, 'utf8')) as { bot_token?: unknown }).bot_token === 'string';
+  } catch {
+    return false;
+  }
+}
+
+async function* prependLine(first: string, rest: AsyncIterable<string> | Iterable<string>): AsyncGenerator<string> {
+  yield first;
+  yield* rest;
 }
 
 function usageError(message: string): void {

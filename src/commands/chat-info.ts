@@ -1,14 +1,14 @@
 import type { PeerRef } from '../peers/ref.js';
-import { peerInfoFromStore } from './peer-lookup.js';
+import { peerInfo } from './peer-info.js';
 import type { CommandSpec } from './types.js';
 
 export const chatInfo: CommandSpec = {
   name: 'chat_info',
   group: 'peers',
   args: [{ name: 'chat', kind: 'chat' }],
-  summary: 'Shows what tgsh knows about a basic group',
-  help: '[offline] chat_info answers from the peer store (today it always does).',
+  summary: 'Shows a basic group: title and members',
+  help: 'Asks Telegram (messages.getFullChat) and refreshes the peer store when MTProto credentials are set;\n[offline] chat_info answers from the peer store only.',
   run(ctx, { args }) {
-    return peerInfoFromStore(ctx, args.chat as PeerRef, 'chat');
+    return peerInfo(ctx, args.chat as PeerRef, 'chat');
   },
 };

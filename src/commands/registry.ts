@@ -11,10 +11,21 @@ import { dialogList } from './dialog-list.js';
 import { userInfo } from './user-info.js';
 import { chatInfo } from './chat-info.js';
 import { channelInfo } from './channel-info.js';
+import { resolveUsername } from './resolve-username.js';
+import { getSelf } from './get-self.js';
+import { login } from './login.js';
+import { logout } from './logout.js';
 import { forget } from './forget.js';
 import { purge } from './purge.js';
 import { exportPeers } from './export.js';
 import { importPeers } from './import.js';
+import { settings } from './settings.js';
+import { msg } from './msg.js';
+import { sendText } from './send-text.js';
+import { sendPhoto, sendDocument, sendFile } from './send-file.js';
+import { startLinkCommand } from './start-link.js';
+import { sync } from './sync.js';
+import { broadcast } from './broadcast.js';
 
 export const BUILTIN_COMMANDS: readonly CommandSpec[] = [
   help,
@@ -28,10 +39,23 @@ export const BUILTIN_COMMANDS: readonly CommandSpec[] = [
   userInfo,
   chatInfo,
   channelInfo,
+  resolveUsername,
+  getSelf,
+  login,
+  logout,
   forget,
   purge,
   exportPeers,
   importPeers,
+  settings,
+  sync,
+  msg,
+  sendText,
+  sendPhoto,
+  sendDocument,
+  sendFile,
+  startLinkCommand,
+  broadcast,
 ];
 
 export class Registry implements CommandRegistry {

@@ -3,6 +3,7 @@
 
 import type { PeerRecord } from '../peers/types.js';
 import type { CommandSpec } from './types.js';
+import type { MessageView } from '../output/message-line.js';
 
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue | undefined };
 
@@ -35,6 +36,8 @@ export type Result =
   | { kind: 'fields'; fields: Array<[string, JsonValue]> }
   /** Free text with an explicit JSON form (export to stdout, start links). */
   | { kind: 'text'; text: string; json: JsonValue }
+  /** A message the bot sent: telegram-cli's outgoing line; JSON `{"result": "SUCCESS", "message_id", "chat_id"}`. */
+  | { kind: 'sent'; message: MessageView; part?: number; parts?: number }
   | { kind: 'quit'; safe: boolean };
 
 export type ResultKind = Result['kind'];

@@ -1,14 +1,14 @@
 import type { PeerRef } from '../peers/ref.js';
-import { peerInfoFromStore } from './peer-lookup.js';
+import { peerInfo } from './peer-info.js';
 import type { CommandSpec } from './types.js';
 
 export const userInfo: CommandSpec = {
   name: 'user_info',
   group: 'peers',
   args: [{ name: 'user', kind: 'user' }],
-  summary: 'Shows what tgsh knows about a user or bot',
-  help: '[offline] user_info answers from the peer store (today it always does).',
+  summary: 'Shows a user or bot: names, usernames, bio, bot flag, last seen',
+  help: 'Asks Telegram (users.getFullUser) and refreshes the peer store when MTProto credentials are set;\n[offline] user_info answers from the peer store only.',
   run(ctx, { args }) {
-    return peerInfoFromStore(ctx, args.user as PeerRef, 'user');
+    return peerInfo(ctx, args.user as PeerRef, 'user');
   },
 };

@@ -4,6 +4,7 @@
 
 import type { FailResult, JsonValue, Result } from '../commands/result.js';
 import { toJson } from './json.js';
+import { messageLine } from './message-line.js';
 import { paintFor, type Paint } from './colors.js';
 import { displayName, formatWhen, peerObject } from './peer-object.js';
 import { peerClassOf, type PeerRecord } from '../peers/types.js';
@@ -47,6 +48,8 @@ export function jsonOf(result: Result): JsonValue {
       return Object.fromEntries(result.fields);
     case 'text':
       return result.json;
+    case 'sent':
+      return { result: 'SUCCESS', message_id: result.message.messageId, chat_id: result.message.chatId, part: result.part, parts: result.parts };
   }
 }
 
@@ -84,6 +87,8 @@ function textOf(result: Result, style: OutputStyle): Answer {
       return out(result.fields.map(([k, v]) => `${k}${style.tty ? ': ' : '\t'}${typeof v === 'string' ? v : toJson(v)}`).join('\n'));
     case 'text':
       return out(result.text.replace(/\n$/, ''));
+    case 'sent':
+      return out(messageLine(result.message, paint));
   }
 }
 

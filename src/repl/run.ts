@@ -69,6 +69,7 @@ export async function runInteractive(config: Config): Promise<number> {
     stdout.write('\r\x1b[2K'); // erase the provisional prompt; Ink draws on this line
     app = render(createElement(ShellApp, { controller, color: config.color }), { stdin, stdout, stderr, exitOnCtrlC: false, patchConsole: true });
     warmUpStore(services, controller);
+    startLive(services, controller);
     // Ink unmounting on its own means a render error (or something unmounted it): exit too.
     app.waitUntilExit().then(
       () => settle(0),
@@ -91,7 +92,7 @@ export async function runInteractive(config: Config): Promise<number> {
   if (!app) stdout.write('\r\n'); // leave the provisional prompt's line
   restoreTerminal();
   if (crashed !== undefined) {
-    const secrets = [config.botToken, config.apiHash, config.password];
+    const secrets = [config.botToken, config.apiHash, config.password, services.openStore()?.credentials.botToken()];
     const text = crashed instanceof Error ? (crashed.stack ?? crashed.message) : String(crashed);
     stderr.write(`tgsh: crashed (a bug in tgsh; please report it): ${scrubSecrets(text, secrets)}\n`);
   }
@@ -129,6 +130,23 @@ function warmUpStore(services: Services, controller: ShellController): void {
       .catch(() => {});
     // The sandbox's servers start now rather than at the first command that needs them.
     if (services.config.sandbox) services.telegram(notice).catch((e: unknown) => notice(`tgsh: the sandbox did not start: ${e instanceof Error ? e.message : String(e)}`));
+  }, 0).unref();
+}
+
+/**
+ * Live messages: a background long poll prints incoming messages above the prompt (when a bot is
+ * configured; grammY loads only then). services.close() stops it.
+ */
+function startLive(services: Services, controller: ShellController): void {
+  setTimeout(() => {
+    if (controller.isDone) return;
+    import('../telegram/updates/live.js')
+      .then((m) => m.startLiveMessages(services, controller))
+      .catch((e: unknown) => {
+        const c = services.config;
+        const secrets = [c.botToken, c.apiHash, c.password, services.openStore()?.credentials.botToken()];
+        controller.notice(`tgsh: live messages are off: ${scrubSecrets(e instanceof Error ? e.message : String(e), secrets)}`);
+      });
   }, 0).unref();
 }
 

@@ -1,7 +1,8 @@
-// The storage driver: one JSON document in one file, read and written through conf (the store
-// format tgsh is specified to use). conf has no cache and rewrites the whole file on every `set`,
-// so the driver only ever reads `conf.store` once and assigns `conf.store` once per flush; it
-// never calls get/set per key. What it adds around conf:
+// The storage driver: one JSON document in one file, written through conf (the store format tgsh
+// is specified to use) and read with plain fs + JSON.parse: conf costs ~70 ms to import, and a
+// command that only reads (a resolve the store answers) must not pay it. conf is imported on the
+// first write. conf has no cache and rewrites the whole file on every `set`, so the driver assigns
+// `conf.store` once per flush; it never calls get/set per key. What it adds around conf:
 //   - directories created 0700, files written 0600 (conf's configFileMode), dot-notation off;
 //   - a fingerprint of the file (inode, size, times) so a flush can tell whether anyone else wrote
 //     since it last read;
@@ -11,7 +12,7 @@
 
 import fs from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
-import Conf from 'conf';
+import type Conf from 'conf';
 
 export type Doc = Record<string, unknown>;
 
@@ -54,9 +55,6 @@ export function corruptNameOf(file: string, at = new Date()): string {
 
 export class ConfDriver {
   private conf: Conf<Doc> | undefined;
-  /** What conf's constructor parsed (it reads the file once itself); used instead of a second parse. */
-  private parsedByConstructor: unknown;
-  private capturing = false;
 
   constructor(
     readonly file: string,
@@ -78,35 +76,33 @@ export class ConfDriver {
    * Reads the whole document: undefined when the file does not exist. Throws CorruptFileError when
    * it exists but cannot be read or parsed. `fingerprint` is taken before reading, so a write that
    * lands in between makes the next comparison fail (a needless re-read, never a missed one).
+   * Plain fs + JSON.parse, as conf's own read does (its `deserialize` is JSON.parse here too).
    */
   read(): { doc: Doc | undefined; fingerprint: string | undefined } {
     const fingerprint = this.fingerprint();
-    if (fingerprint === undefined) {
-      this.open();
-      return { doc: undefined, fingerprint };
-    }
+    if (fingerprint === undefined) return { doc: undefined, fingerprint };
+    let text: string;
     try {
-      if (!this.conf) {
-        this.open();
-        const parsed = this.parsedByConstructor;
-        this.parsedByConstructor = undefined;
-        if (parsed !== undefined && this.fingerprint() === fingerprint) return { doc: asDoc(this.file, parsed), fingerprint };
-      }
-      return { doc: asDoc(this.file, this.conf!.store), fingerprint };
+      text = fs.readFileSync(this.file, 'utf8');
     } catch (e) {
-      if (e instanceof CorruptFileError) throw e;
       const err = e as NodeJS.ErrnoException;
       if (err.code === 'ENOENT') return { doc: undefined, fingerprint: undefined };
-      this.conf = undefined;
       throw new CorruptFileError(this.file, err.code ? `${err.code}: ${err.message}` : err.message);
     }
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch (e) {
+      throw new CorruptFileError(this.file, (e as Error).message);
+    }
+    return { doc: asDoc(this.file, parsed), fingerprint };
   }
 
   /** Replaces the file with `doc` (atomically: temp file + rename, mode 0600). Returns the new fingerprint. */
-  write(doc: Doc): string | undefined {
-    this.open();
+  async write(doc: Doc): Promise<string | undefined> {
+    const conf = await this.open();
     if (this.opts.withInternalKey && doc.__internal__ === undefined) doc.__internal__ = {};
-    this.conf!.store = doc;
+    conf.store = doc;
     return this.fingerprint();
   }
 
@@ -139,14 +135,16 @@ export class ConfDriver {
     }
   }
 
-  private open(): void {
-    if (this.conf) return;
+  /** conf for writing, imported and created on the first write. */
+  private async open(): Promise<Conf<Doc>> {
+    if (this.conf) return this.conf;
+    const { default: ConfClass } = await import('conf');
+    if (this.conf) return this.conf;
     ensurePrivateDir(dirname(this.file));
     const ext = extname(this.file);
-    this.capturing = true;
-    this.parsedByConstructor = undefined;
+    let constructing = true;
     try {
-      this.conf = new Conf<Doc>({
+      this.conf = new ConfClass<Doc>({
         cwd: dirname(this.file),
         configName: basename(this.file, ext),
         fileExtension: ext.replace(/^\./, ''),
@@ -154,19 +152,18 @@ export class ConfDriver {
         accessPropertiesByDotNotation: false,
         clearInvalidConfig: false,
         serialize: this.opts.serialize ?? ((v) => JSON.stringify(v, undefined, 2) + '\n'),
-        deserialize: (text) => {
-          const v = JSON.parse(text) as unknown;
-          if (this.capturing) this.parsedByConstructor = v;
-          return v as Doc;
-        },
+        // conf reads the whole file in its constructor; the driver reads for itself, so that
+        // read is skipped (a big store would be parsed for nothing). Before an assignment without
+        // `__internal__` conf reads the file again, and ignores what it cannot parse.
+        deserialize: (text) => (constructing ? {} : (JSON.parse(text) as Doc)),
       });
     } catch (e) {
       const err = e as NodeJS.ErrnoException;
-      this.parsedByConstructor = undefined;
       throw new CorruptFileError(this.file, err.code ? `${err.code}: ${err.message}` : err.message);
     } finally {
-      this.capturing = false;
+      constructing = false;
     }
+    return this.conf;
   }
 }
 

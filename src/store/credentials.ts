@@ -19,6 +19,16 @@ export function endpointKey(dc?: { host: string; port: number }): string {
   return dc ? `${dc.host}:${dc.port}` : 'telegram';
 }
 
+/** A user login half done: the code was sent (stage 'code'), or the 2FA password is awaited. */
+export interface PendingLogin {
+  session: Secret;
+  phone: string;
+  phoneCodeHash?: string;
+  stage: 'code' | 'password';
+  /** Unix ms. */
+  at: number;
+}
+
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 export class CredentialsStore {
@@ -45,6 +55,31 @@ export class CredentialsStore {
   sessionEndpoints(): string[] {
     const sessions = this.file.current().sessions;
     return isObject(sessions) ? Object.keys(sessions) : [];
+  }
+
+  /** A user login waiting for its code or 2FA password (its auth key holds the half-done sign-in). */
+  pendingLogin(endpoint: string): PendingLogin | undefined {
+    const all = this.file.current().pending_logins;
+    const p = isObject(all) ? all[endpoint] : undefined;
+    if (!isObject(p) || typeof p.session !== 'string' || typeof p.phone !== 'string' || (p.stage !== 'code' && p.stage !== 'password')) return undefined;
+    return {
+      session: new Secret(p.session),
+      phone: p.phone,
+      phoneCodeHash: typeof p.phone_code_hash === 'string' ? p.phone_code_hash : undefined,
+      stage: p.stage,
+      at: typeof p.at === 'number' ? p.at : 0,
+    };
+  }
+
+  async setPendingLogin(endpoint: string, pending: PendingLogin | undefined): Promise<void> {
+    await this.file.update((d) => {
+      d.schema = 1;
+      const all: Record<string, unknown> = isObject(d.pending_logins) ? d.pending_logins : {};
+      if (pending === undefined) delete all[endpoint];
+      else all[endpoint] = { session: pending.session.reveal(), phone: pending.phone, phone_code_hash: pending.phoneCodeHash, stage: pending.stage, at: pending.at };
+      if (Object.keys(all).length === 0) delete d.pending_logins;
+      else d.pending_logins = all;
+    });
   }
 
   identity(): Identity | undefined {

@@ -12,7 +12,6 @@
 import fs from 'node:fs';
 import { hostname } from 'node:os';
 import { basename, dirname, join } from 'node:path';
-import lockfile from 'proper-lockfile';
 import { TgshError } from '../util/errors.js';
 
 export interface LockOptions {
@@ -92,6 +91,8 @@ function listNotes(file: string): Note[] {
 export async function acquireLock(file: string, opts: LockOptions = {}): Promise<Release> {
   const staleMs = Math.max(opts.staleMs ?? 10_000, 2000);
   const deadline = Date.now() + (opts.timeoutMs ?? 30_000);
+  // Imported here, not at the top: only a write takes the lock, and a read-only run must not pay it.
+  const { default: lockfile } = await import('proper-lockfile');
   for (let attempt = 0; ; attempt++) {
     const note = writeNote(file);
     let release: () => Promise<void>;

@@ -20,8 +20,7 @@ import {
 import { TgshError } from '../util/errors.js';
 import { ConfDriver, CorruptFileError, ensurePrivateDir } from './conf-driver.js';
 import type { CredentialsStore } from './credentials.js';
-import { acquireLock, removeDeadNotes, type LockOptions } from './lock.js';
-import { expireTombstones, mergeChanges } from './merge.js';
+import type { LockOptions } from './lock.js';
 import { hasPlaceholderName, PeerRepository } from './repository.js';
 import {
   checkImportRecord,
@@ -164,6 +163,7 @@ export class PeerStore {
       doc = this.readDoc();
     } catch (e) {
       if (!(e instanceof CorruptFileError)) throw e;
+      const { acquireLock } = await import('./lock.js');
       const release = await acquireLock(this.file, this.lockOptions);
       try {
         try {
@@ -755,6 +755,8 @@ export class PeerStore {
     this.rewrite = false;
     let release: (() => Promise<void>) | undefined;
     try {
+      // Loaded here: only writing takes the lock and merges (a read-only run loads neither).
+      const [{ acquireLock, removeDeadNotes }, { expireTombstones, mergeChanges }] = await Promise.all([import('./lock.js'), import('./merge.js')]);
       release = await acquireLock(this.file, this.lockOptions);
       let doc: PeerDoc;
       let fromFile = false;
@@ -783,7 +785,7 @@ export class PeerStore {
         expireTombstones(doc, now);
         for (const key of this.repo.tombstones.keys()) if (!(key in doc.tombstones)) this.repo.tombstones.delete(key);
       }
-      this.lastFingerprint = this.driver.write(doc as unknown as Record<string, unknown>);
+      this.lastFingerprint = await this.driver.write(doc as unknown as Record<string, unknown>);
       this.rewrite = false;
       for (const [key, name] of renamed) {
         const rec = this.repo.get(key);

@@ -3,7 +3,6 @@
 // moved aside and reported, like the peer store.
 
 import { ConfDriver, CorruptFileError, type Doc } from './conf-driver.js';
-import { acquireLock } from './lock.js';
 
 export type Notice = (text: string) => void;
 
@@ -25,6 +24,7 @@ export class SmallConfFile {
       this.data = this.driver.read().doc ?? {};
     } catch (e) {
       if (!(e instanceof CorruptFileError)) throw e;
+      const { acquireLock } = await import('./lock.js');
       const release = await acquireLock(this.file);
       try {
         // Under the lock: another process may have replaced it meanwhile.
@@ -49,6 +49,7 @@ export class SmallConfFile {
 
   /** Changes the file under the lock: `change` gets the freshly read document and edits it. */
   async update(change: (doc: Doc) => void): Promise<Doc> {
+    const { acquireLock } = await import('./lock.js');
     const release = await acquireLock(this.file);
     try {
       let doc: Doc;
@@ -61,7 +62,7 @@ export class SmallConfFile {
         doc = {};
       }
       change(doc);
-      this.driver.write(doc);
+      await this.driver.write(doc);
       this.data = doc;
       return doc;
     } finally {

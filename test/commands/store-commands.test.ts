@@ -383,6 +383,10 @@ describe('through the built binary', () => {
     expect(loaded).not.toContain('proper-lockfile');
     const d = await runTgsh(['-e', 'contact_list'], { home, env: { NODE_OPTIONS: `--import=${hook}`, TGSH_TRACE_IMPORTS: trace } });
     expect(d.stdout).toBe('Example\t@example_user\tunknown\n');
+    // A command that only reads the store reads it with plain fs: conf is for writing.
+    expect(existsSync(trace) ? readFileSync(trace, 'utf8').split('\n') : []).not.toContain('conf');
+    const e = await runTgsh(['-e', 'forget @example_user'], { home, env: { NODE_OPTIONS: `--import=${hook}`, TGSH_TRACE_IMPORTS: trace } });
+    expect(e.stdout).toBe('SUCCESS\n');
     expect(readFileSync(trace, 'utf8').split('\n')).toContain('conf'); // the hook works
   });
 });

@@ -70,7 +70,9 @@ export async function mountShell(o: MountOptions = {}): Promise<Mounted> {
   const home = o.home ?? mkdtempSync(join(tmpdir(), 'tgsh-repl-'));
   const config = testConfig(home, o.config);
   const services = new PeerListServices(config, o.peers);
-  const registry = new Registry([...BUILTIN_COMMANDS, ...(o.commands ?? [])]);
+  // A test double replaces the built-in command of the same name (msg, send_file...).
+  const doubles = new Set((o.commands ?? []).map((c) => c.name));
+  const registry = new Registry([...BUILTIN_COMMANDS.filter((c) => !doubles.has(c.name)), ...(o.commands ?? [])]);
   const controller = new ShellController({ config, services, registry, spinnerDelayMs: 0, ...o.controller });
   const ink = render(createElement(ShellApp, { controller, color: config.color }));
   const frame = (): string => stripVTControlCharacters(ink.lastFrame() ?? '');

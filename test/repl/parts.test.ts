@@ -143,7 +143,8 @@ describe('completion', () => {
     summary: 'x',
     run: () => ({ kind: 'success' }),
   };
-  const registry = new Registry([...BUILTIN_COMMANDS, send, broadcast]);
+  // The doubles replace the built-in commands of the same names.
+  const registry = new Registry([...BUILTIN_COMMANDS.filter((c) => c.name !== send.name && c.name !== broadcast.name), send, broadcast]);
   const src: CompletionSources = {
     registry,
     peers: (p) => ['@alice', '@alfred', 'Bob_Smith'].filter((x) => x.startsWith(p)),

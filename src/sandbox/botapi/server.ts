@@ -196,6 +196,7 @@ export async function startBotApiServer(opts: BotApiServerOptions): Promise<BotA
           }),
       };
       const value = await entry.fn(ctx);
+      if (fault.answerDelayMs > 0) await sleep(fault.answerDelayMs);
       const out: Record<string, unknown> =
         value instanceof Described ? { ok: true, result: value.result, description: value.description } : { ok: true, result: value };
       send(res, 200, JSON.stringify(out));

@@ -1,0 +1,46 @@
+import { ErrorCode, fail, type Result } from './result.js';
+import type { CommandSpec, OptionSpec } from './types.js';
+
+/** `--force` on the send commands: the same as the `[force]` modifier. */
+export const FORCE_OPTION: OptionSpec = { name: 'force', description: 'send even to a user who blocked the bot or sent /stop (and under consent_policy strict)' };
+
+export const msg: CommandSpec = {
+  name: 'msg',
+  group: 'messages',
+  args: [
+    { name: 'peer', kind: 'peer' },
+    { name: 'text', kind: 'string_end' },
+  ],
+  options: [FORCE_OPTION],
+  summary: 'Sends a text message through the bot',
+  help: [
+    'The peer: @username, a print name, user#N, a Bot API id (123, -4567, -1001234567890) or a $permanent id.',
+    'An @username tgsh has not met is looked up first. Modifiers: [html], [markdown] (MarkdownV2),',
+    '[disable_preview], [reply=<message id>], [force].',
+    'Text over 4096 characters is sent as several messages, cut at paragraph, then line, then word',
+    'boundaries (with [html]/[markdown] only where no markup is open); one answer per part.',
+  ].join('\n'),
+  async run(ctx, input): Promise<Result[] | Result> {
+    const { modifierOf, parseModeOf, prepare, sendParts } = await import('./sending.js');
+    const text = input.args.text as string;
+    const mode = parseModeOf(ctx);
+    if (text.trim() === '') return fail(ErrorCode.BAD_ARGUMENT, 'the message is empty', { hint: 'give some text after the peer' });
+    const { splitText } = await import('../telegram/botapi/split.js');
+    const split = splitText(text, mode);
+    if (!split.ok) return fail(ErrorCode.BAD_ARGUMENT, split.error, { hint: `split the text yourself, or send it without ${modifierOf(mode) ?? 'a parse mode'}` });
+    const p = await prepare(ctx, input, 'msg');
+    const m = ctx.modifiers;
+    return sendParts(
+      ctx,
+      p,
+      split.parts.map((part, i) => ({
+        kind: 'text' as const,
+        text: part,
+        parseMode: mode,
+        disablePreview: m.disablePreview === true,
+        // Only the first part answers the message replied to.
+        replyTo: i === 0 ? m.reply : undefined,
+      })),
+    );
+  },
+};

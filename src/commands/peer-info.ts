@@ -1,0 +1,21 @@
+// user_info / chat_info / channel_info: refreshed from Telegram through the resolver (and the
+// store updated) when MTProto credentials are configured, unless [offline]; otherwise the store's
+// answer (peer-lookup.ts).
+
+import type { PeerRef } from '../peers/ref.js';
+import { peerInfoFromStore } from './peer-lookup.js';
+import type { Result } from './result.js';
+import type { CommandContext } from './types.js';
+
+export async function peerInfo(ctx: CommandContext, ref: PeerRef, want: 'user' | 'chat' | 'channel'): Promise<Result> {
+  if (!ctx.modifiers.offline) {
+    const { resolverOf } = await import('../telegram/resolver/index.js');
+    const resolver = await resolverOf(ctx.services, ctx.notice);
+    if (resolver.hasMtproto) {
+      const opts = { signal: ctx.signal, notice: ctx.notice };
+      const peer = want === 'user' ? await resolver.userInfo(ref, opts) : want === 'chat' ? await resolver.chatInfo(ref, opts) : await resolver.channelInfo(ref, opts);
+      return { kind: 'peer', peer, view: 'info' };
+    }
+  }
+  return peerInfoFromStore(ctx, ref, want);
+}

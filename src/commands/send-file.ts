@@ -1,0 +1,50 @@
+import { ErrorCode, fail, type Result } from './result.js';
+import { FORCE_OPTION } from './msg.js';
+import type { CommandSpec } from './types.js';
+
+type Which = 'photo' | 'document' | 'file';
+
+function sendCommand(which: Which, summary: string): CommandSpec {
+  return {
+    name: `send_${which}`,
+    group: 'messages',
+    args: [
+      { name: 'peer', kind: 'peer' },
+      { name: 'file', kind: 'file_name' },
+      { name: 'caption', kind: 'string_end', optional: true },
+    ],
+    options: [FORCE_OPTION],
+    summary,
+    help: 'Photos up to 10 MB, other files up to 50 MB (the Bot API limits); a caption holds 1024 characters. Modifiers: [html], [markdown], [reply=N], [force].',
+    async run(ctx, input): Promise<Result[] | Result> {
+      const { parseModeOf, prepare, sendParts } = await import('./sending.js');
+      const file = input.args.file as string;
+      const caption = (input.args.caption as string | undefined) ?? '';
+      const mode = parseModeOf(ctx);
+      const [{ checkLocalFile, uploadKindFor, DOCUMENT_MAX_BYTES }, { splitText, CAPTION_LIMIT }] = await Promise.all([
+        import('../telegram/botapi/files.js'),
+        import('../telegram/botapi/split.js'),
+      ]);
+      let kind: 'photo' | 'document' = which === 'photo' ? 'photo' : 'document';
+      let checked = checkLocalFile(file, which === 'file' ? 'document' : kind);
+      if (which === 'file' && !('code' in checked)) {
+        kind = uploadKindFor(checked.path, checked.size);
+        if (kind === 'photo') checked = checkLocalFile(file, 'photo');
+      }
+      if ('code' in checked) return fail(checked.code, checked.error, { hint: checked.hint });
+      if (checked.size > DOCUMENT_MAX_BYTES) return fail(ErrorCode.BAD_ARGUMENT, `'${file}' is too large`);
+      if (caption !== '') {
+        const c = splitText(caption, mode, CAPTION_LIMIT);
+        if (!c.ok || c.parts.length > 1) return fail(ErrorCode.BAD_ARGUMENT, `the caption is longer than ${CAPTION_LIMIT} characters`, { hint: 'shorten it, or send the text with msg' });
+      }
+      const p = await prepare(ctx, input, `send_${which}`);
+      return sendParts(ctx, p, [
+        { kind, file: { path: checked.path, name: checked.name }, caption: caption || undefined, parseMode: caption ? mode : undefined, replyTo: ctx.modifiers.reply },
+      ]);
+    },
+  };
+}
+
+export const sendPhoto = sendCommand('photo', 'Sends an image as a photo, with an optional caption');
+export const sendDocument = sendCommand('document', 'Sends a file as a document, with an optional caption');
+export const sendFile = sendCommand('file', 'Sends a file: images as photos, anything else as a document');

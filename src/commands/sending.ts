@@ -1,0 +1,113 @@
+// What msg, send_text and send_photo/send_document/send_file share: the sender, the recipient
+// (any peer form), the consent check, sending part after part, and one answer per part. Loaded
+// (with the Bot API modules) when a command runs, never when the registry loads.
+
+import type { PeerRef } from '../peers/ref.js';
+import { senderOf, type BotSender } from '../telegram/botapi/sender.js';
+import type { OutgoingContent, ParseMode } from '../telegram/botapi/send.js';
+import { resolveSendTarget, targetOfPeer, type SendTarget } from '../telegram/botapi/target.js';
+import { consentGate, recordSendOutcome } from '../telegram/botapi/consent.js';
+import { explainLocalRefusal, explainSendFailure } from '../telegram/botapi/explain.js';
+import type { MessageView } from '../output/message-line.js';
+import type { PeerStore } from '../store/peer-store.js';
+import { TgshError } from '../util/errors.js';
+import { fail, type Result } from './result.js';
+import type { CommandContext, ParsedArgs } from './types.js';
+
+export interface Prepared {
+  sender: BotSender;
+  store: PeerStore;
+  to: SendTarget;
+}
+
+/** The bot's name for group lines (` [HH:MM]  Group Bot Name <<< text`); getMe is asked once. */
+async function botName(sender: BotSender): Promise<string | undefined> {
+  try {
+    const me = await sender.me();
+    return [me.firstName, me.lastName].filter(Boolean).join(' ');
+  } catch {
+    return undefined;
+  }
+}
+
+export function parseModeOf(ctx: CommandContext): ParseMode | undefined {
+  if (ctx.modifiers.html && ctx.modifiers.markdown) throw new TgshError(22, '[html] and [markdown] can not be used together', { hint: 'choose one parse mode' });
+  return ctx.modifiers.html ? 'HTML' : ctx.modifiers.markdown ? 'MarkdownV2' : undefined;
+}
+
+export function modifierOf(mode: ParseMode | undefined): '[html]' | '[markdown]' | undefined {
+  return mode === 'HTML' ? '[html]' : mode === 'MarkdownV2' ? '[markdown]' : undefined;
+}
+
+/** The sender, the recipient and the consent check; throws TgshError (the FAIL to show). */
+export async function prepare(ctx: CommandContext, input: ParsedArgs, what: string): Promise<Prepared> {
+  const notice = (t: string): void => ctx.notice(t);
+  const sender = await senderOf(ctx.services, notice, what);
+  const store = await ctx.services.store(notice);
+  const to = await resolveSendTarget(input.args.peer as PeerRef, { services: ctx.services, store, sender, notice, signal: ctx.signal });
+  const force = ctx.modifiers.force === true || input.options.force === true;
+  const refusal = consentGate(to.peer, store.settings.get('consent_policy'), force);
+  if (refusal) {
+    const startLink = refusal === 'not_started' ? await sender.startLinkIfKnown() : undefined;
+    const x = explainLocalRefusal(refusal, { ...explainBase(ctx, sender, to), startLink, when: to.peer?.consent?.at });
+    throw new TgshError(x.code, x.error, x);
+  }
+  return { sender, store, to };
+}
+
+function explainBase(ctx: CommandContext, sender: BotSender, to: SendTarget): { name: string; isUser: boolean; apiRoot: string; maxWaitSeconds: number } {
+  return { name: to.name, isUser: to.isUser, apiRoot: sender.apiRoot, maxWaitSeconds: ctx.config.maxWaitSeconds };
+}
+
+/** What the answer line shows for a sent message. */
+function viewText(content: OutgoingContent): string {
+  if (content.kind === 'text') return content.text;
+  const name = 'path' in content.file ? (content.file.name ?? content.file.path.split('/').pop()) : undefined;
+  const label = content.kind === 'photo' ? '[photo]' : `[document${name ? ' ' + name : ''}]`;
+  return content.caption ? `${label} ${content.caption}` : label;
+}
+
+/**
+ * Sends the parts in order, one answer each; stops at the first failure (its FAIL is the last
+ * answer). Every outcome is recorded in the store (consent, names, membership).
+ */
+export async function sendParts(ctx: CommandContext, p: Prepared, contents: OutgoingContent[]): Promise<Result[]> {
+  const results: Result[] = [];
+  let to = p.to;
+  for (let i = 0; i < contents.length; i++) {
+    const content = contents[i]!;
+    const outcome = await p.sender.send(to.target, content, {
+      signal: ctx.signal,
+      maxWaitSeconds: ctx.config.maxWaitSeconds,
+      onWait: (s) => ctx.notice(`tgsh: Telegram asks to wait ${s} s before sending to ${to.name} (429); waiting`),
+    });
+    const rec = recordSendOutcome(p.store, to.peer, outcome);
+    if (rec && rec !== to.peer) to = { ...targetOfPeer(rec), target: to.target };
+    if (!outcome.ok) {
+      const needsLink = outcome.reason === 'not_started' || (outcome.reason === 'chat_not_found' && to.isUser);
+      const startLink = needsLink ? await p.sender.startLinkIfKnown() : undefined;
+      const x = explainSendFailure(outcome, {
+        ...explainBase(ctx, p.sender, to),
+        startLink,
+        kind: content.kind,
+        modifier: modifierOf(content.parseMode),
+        replyTo: content.replyTo,
+      });
+      results.push(fail(x.code, x.error, x));
+      break;
+    }
+    const chatType = outcome.message.chat.type;
+    const inGroup = chatType === 'group' || chatType === 'supergroup';
+    const message: MessageView = {
+      messageId: outcome.messageId,
+      chatId: outcome.chatId,
+      date: outcome.date,
+      out: true,
+      chatName: to.name,
+      fromName: inGroup ? await botName(p.sender) : undefined,
+      text: viewText(content),
+    };
+    results.push(contents.length > 1 ? { kind: 'sent', message, part: i + 1, parts: contents.length } : { kind: 'sent', message });
+  }
+  return results;
+}

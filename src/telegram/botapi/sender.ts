@@ -1,0 +1,102 @@
+// The sender of one tgsh process: grammY's Api for the configured bot, the SendLimiter that keeps
+// every send of this process within Telegram's limits, and the bot's identity (getMe, asked once).
+// Created through services.shared('sender'), so the shell, msg and broadcast share one limiter.
+
+import type { Api } from 'grammy';
+import type { Notice, Services } from '../../session/services.js';
+import { requireSettings, type TelegramSettings } from '../../session/telegram.js';
+import { TgshError } from '../../util/errors.js';
+import type { Secret } from '../../util/secret.js';
+import { createBotApi, describeBotApiFailure } from './api.js';
+import { explainApiFailure } from './explain.js';
+import { SendLimiter } from './limiter.js';
+import { sendOne, type ChatTarget, type OutgoingContent, type SendDeps, type SendOptions, type SendOutcome } from './send.js';
+import { startLink } from './start-link.js';
+
+export interface BotIdentity {
+  id: number;
+  username: string;
+  firstName: string;
+  lastName?: string;
+}
+
+export interface SenderOptions {
+  /** Per request (default 30 s). */
+  timeoutSeconds?: number;
+  limiter?: SendLimiter;
+}
+
+export class BotSender {
+  readonly limiter: SendLimiter;
+  private identity: Promise<BotIdentity> | undefined;
+
+  constructor(
+    readonly api: Api,
+    /** `--bot-api-root`, for messages (never holds the token). */
+    readonly apiRoot: string,
+    readonly secrets: ReadonlyArray<Secret | undefined>,
+    limiter?: SendLimiter,
+  ) {
+    this.limiter = limiter ?? new SendLimiter();
+  }
+
+  /** What sendOne needs, for callers that schedule sends themselves (broadcast). */
+  get deps(): SendDeps {
+    return { api: this.api, limiter: this.limiter, secrets: this.secrets };
+  }
+
+  /** One message to one chat, through this process's limiter (see sendOne). */
+  send(target: ChatTarget, content: OutgoingContent, opts: SendOptions): Promise<SendOutcome> {
+    return sendOne(this.deps, target, content, opts);
+  }
+
+  /** The bot itself (getMe once per process; a failure is not kept). Throws TgshError. */
+  me(signal?: AbortSignal): Promise<BotIdentity> {
+    this.identity ??= this.fetchMe(signal).catch((e: unknown) => {
+      this.identity = undefined;
+      throw e;
+    });
+    return this.identity;
+  }
+
+  /** https://t.me/<bot>?start=<payload>. Throws TgshError when getMe fails. */
+  async startLink(payload?: string, signal?: AbortSignal): Promise<string> {
+    return startLink((await this.me(signal)).username, payload);
+  }
+
+  /** The start link, or undefined when the bot can not be asked (for hints that are a bonus). */
+  async startLinkIfKnown(payload?: string): Promise<string | undefined> {
+    try {
+      return await this.startLink(payload);
+    } catch {
+      return undefined;
+    }
+  }
+
+  private async fetchMe(signal?: AbortSignal): Promise<BotIdentity> {
+    try {
+      const me = await this.api.getMe(signal as Parameters<Api['getMe']>[0]);
+      return { id: me.id, username: me.username, firstName: me.first_name, lastName: me.last_name };
+    } catch (e) {
+      const x = explainApiFailure(describeBotApiFailure(e, this.secrets), this.apiRoot, 'getMe');
+      throw new TgshError(x.code, x.error, x);
+    }
+  }
+}
+
+export async function createSender(settings: TelegramSettings, opts: SenderOptions = {}): Promise<BotSender> {
+  requireSettings(settings, 'botapi', 'the Bot API');
+  const token = settings.botToken!;
+  const api = await createBotApi({ token, apiRoot: settings.botApiRoot, timeoutSeconds: opts.timeoutSeconds });
+  return new BotSender(api, settings.botApiRoot, [token, settings.apiHash], opts.limiter);
+}
+
+/**
+ * The process's sender. `what` names the command in the failure when no bot token is configured
+ * (exit status 4, naming --bot-token).
+ */
+export async function senderOf(services: Services, notice: Notice, what: string): Promise<BotSender> {
+  const settings = await services.telegram(notice);
+  requireSettings(settings, 'botapi', what);
+  return services.shared('sender', () => createSender(settings, { timeoutSeconds: services.config.botApiTimeoutSeconds }));
+}

@@ -1,0 +1,131 @@
+// The answer of a broadcast: a text summary (counts, time, rate, and the recipients that did not
+// get the message) or, with --json, one JSON object listing every recipient in input order. A
+// broadcast in which a recipient failed, is unknown, or that stopped early is a FAIL (exit status
+// 1; 5 for a flood wait beyond --max-wait; 4 for a refused token).
+
+import { ErrorCode, fail, type JsonValue, type Result } from '../../commands/result.js';
+import type { StopReason } from './decide.js';
+import { countStatuses, type RecipientState, type StatusCounts } from './types.js';
+
+export interface RunReport {
+  id: string;
+  states: readonly RecipientState[];
+  stop?: StopReason;
+  /** The explanation of the stop (code, error, hint, failure) when it came from a send. */
+  stopExplained?: { code: number; error: string; hint?: string; failure?: 'auth' | 'flood' | 'usage' };
+  /** How long this run took. */
+  seconds: number;
+  /** Messages per second between the first request and the last answer of this run (0: too short to tell). */
+  rate: number;
+  /** Seconds this run could send nothing because of Telegram's retry_after waits. */
+  floodWaitSeconds?: number;
+}
+
+export function recipientJson(s: RecipientState): JsonValue {
+  return {
+    peer: s.peer,
+    chat_id: s.chatId,
+    status: s.status,
+    message_id: s.messageId,
+    reason: s.reason,
+    error: s.error,
+    error_code: s.code,
+    start_link: s.startLink,
+  };
+}
+
+function countsJson(c: StatusCounts): Record<string, JsonValue> {
+  return { total: c.total, sent: c.sent, failed: c.failed, skipped: c.skipped, unknown: c.unknown, pending: c.pending };
+}
+
+export function countsText(c: StatusCounts): string {
+  const parts = [`${c.sent} sent`, `${c.failed} failed`, `${c.skipped} skipped`, `${c.unknown} unknown`];
+  if (c.pending) parts.push(`${c.pending} not sent yet`);
+  return `${parts.join(', ')} (of ${c.total})`;
+}
+
+/** `  failed   @carol: ...` lines for the recipients that did not get the message. */
+export function problemLines(states: readonly RecipientState[], withSent = false): string[] {
+  const out: string[] = [];
+  for (const s of states) {
+    if (s.status === 'sent' && !withSent) continue;
+    const what = s.status === 'pending' ? 'not sent' : s.status;
+    const detail = s.status === 'sent' ? `message ${s.messageId ?? '?'}` : `${s.error ?? ''}${s.startLink ? `; start link ${s.startLink}` : ''}`;
+    out.push(`  ${what.padEnd(8)} ${s.peer}${detail ? ': ' + detail : ''}`);
+  }
+  return out;
+}
+
+function seconds(n: number): string {
+  return n < 10 ? n.toFixed(1) : String(Math.round(n));
+}
+
+export function broadcastResult(r: RunReport): Result {
+  const c = countStatuses(r.states);
+  const waited = r.floodWaitSeconds && r.floodWaitSeconds >= 0.05 ? `, ${seconds(r.floodWaitSeconds)} s of it in Telegram's flood waits` : '';
+  const timing = `in ${seconds(r.seconds)} s${r.rate > 0 ? ` (${r.rate.toFixed(1)} messages/s${waited})` : ''}`;
+  const extra: Record<string, JsonValue> = {
+    broadcast_id: r.id,
+    ...countsJson(c),
+    seconds: Math.round(r.seconds * 1000) / 1000,
+    rate: Math.round(r.rate * 100) / 100,
+    flood_wait_seconds: Math.round((r.floodWaitSeconds ?? 0) * 1000) / 1000,
+    recipients: r.states.map(recipientJson),
+  };
+  const resume = `'broadcast --resume ${r.id}'`;
+  const stop = r.stop;
+  if (stop) {
+    const head = `broadcast ${r.id} stopped`;
+    switch (stop.kind) {
+      case 'flood':
+        return fail(ErrorCode.FLOOD, `${head}: Telegram asks to wait ${stop.retryAfter} s, longer than --max-wait; ${countsText(c)}`, {
+          failure: 'flood',
+          retryAfter: stop.retryAfter,
+          hint: `run ${resume} in ${stop.retryAfter} s (or with a larger --max-wait)`,
+          extra,
+        });
+      case 'aborted':
+        return fail(ErrorCode.SERVER, `${head} (interrupted); ${countsText(c)}`, { hint: `${resume} sends the rest`, extra });
+      case 'journal':
+        return fail(ErrorCode.INTERNAL, `${head}: ${stop.message}; ${countsText(c)}`, { hint: `fix that, then ${resume}`, extra });
+      case 'fatal':
+      case 'network': {
+        const x = r.stopExplained;
+        const hint = stop.kind === 'network' ? `${x?.hint ? x.hint + '; then ' : ''}${resume} sends the rest` : `${x?.hint ?? 'nothing more was sent'}`;
+        return fail(x?.code ?? ErrorCode.SERVER, `${head}: ${x?.error ?? stop.failure.description}; ${countsText(c)}`, { failure: x?.failure, hint, extra });
+      }
+    }
+  }
+  if (c.failed > 0 || c.unknown > 0 || c.pending > 0) {
+    const first = r.states.find((s) => s.status === 'failed') ?? r.states.find((s) => s.status === 'unknown') ?? r.states.find((s) => s.status === 'pending');
+    const hints = [`'broadcast --status ${r.id}' lists every recipient`];
+    if (c.unknown > 0) hints.push(`${resume} --resend-unknown sends to the ${c.unknown} unknown again (they may get it twice)`);
+    return fail(ErrorCode.SERVER, `broadcast ${r.id}: ${countsText(c)} ${timing}; ${first!.peer}: ${first!.error ?? first!.status}`, { hint: hints.join('; '), extra });
+  }
+  const lines = [`broadcast ${r.id}: ${countsText(c)} ${timing}`, ...problemLines(r.states)];
+  return { kind: 'text', text: lines.join('\n'), json: { result: 'SUCCESS', ...extra } };
+}
+
+export interface StatusReport {
+  id: string;
+  created: number;
+  text: string;
+  states: readonly RecipientState[];
+  /** running (pid), finished, or how the last run ended. */
+  state: string;
+}
+
+export function statusResult(s: StatusReport): Result {
+  const c = countStatuses(s.states);
+  const preview = s.text.length > 60 ? s.text.slice(0, 57).replace(/\s+/g, ' ') + '...' : s.text.replace(/\s+/g, ' ');
+  const lines = [
+    `broadcast ${s.id}: ${s.state}, started ${new Date(s.created).toISOString().slice(0, 19).replace('T', ' ')} UTC: ${JSON.stringify(preview)}`,
+    `  ${countsText(c)}`,
+    ...problemLines(s.states, true),
+  ];
+  return {
+    kind: 'text',
+    text: lines.join('\n'),
+    json: { result: 'SUCCESS', broadcast_id: s.id, state: s.state, created: new Date(s.created).toISOString(), text: s.text, ...countsJson(c), recipients: s.states.map(recipientJson) },
+  };
+}

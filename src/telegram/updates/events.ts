@@ -1,0 +1,108 @@
+// Incoming messages as telegram-cli showed them: a message line in text, an `{"event": "message"}`
+// object in JSON. Built after the batch is in the store, so names and peer objects are the stored
+// ones (the same a `user_info` would show).
+
+import type { JsonValue } from '../../commands/result.js';
+import { toJson } from '../../output/json.js';
+import { messageLine, type MessageView } from '../../output/message-line.js';
+import type { Paint } from '../../output/colors.js';
+import { displayName, peerObject } from '../../output/peer-object.js';
+import { splitBotApiChatId } from '../../peers/ref.js';
+import type { PeerRecord } from '../../peers/types.js';
+import type { PeerStore } from '../../store/peer-store.js';
+import type { BotIdentity } from '../botapi/sender.js';
+import type { IncomingMessage, MessageLike } from './apply.js';
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function userName(u: unknown): string {
+  if (!isObject(u)) return 'someone';
+  return [u.first_name, u.last_name].filter((s) => typeof s === 'string' && s !== '').join(' ') || 'someone';
+}
+
+/** The text of a message, or what stands for it (`[photo] caption`, `added Alice`...). */
+export function messageText(m: MessageLike): { text: string; service: boolean } {
+  if (typeof m.text === 'string') return { text: m.text, service: false };
+  const caption = typeof m.caption === 'string' && m.caption !== '' ? ` ${m.caption}` : '';
+  if (Array.isArray(m.photo)) return { text: `[photo]${caption}`, service: false };
+  if (isObject(m.document)) {
+    const name = typeof m.document.file_name === 'string' ? ` ${m.document.file_name}` : '';
+    return { text: `[document${name}]${caption}`, service: false };
+  }
+  for (const media of ['sticker', 'video', 'audio', 'voice', 'animation', 'video_note', 'contact', 'location', 'poll', 'dice']) {
+    if (m[media] !== undefined) return { text: `[${media.replace('_', ' ')}]${caption}`, service: false };
+  }
+  if (Array.isArray(m.new_chat_members)) return { text: `added ${m.new_chat_members.map(userName).join(', ')}`, service: true };
+  if (m.left_chat_member !== undefined) return { text: `removed ${userName(m.left_chat_member)}`, service: true };
+  if (typeof m.new_chat_title === 'string') return { text: `changed the title to ${m.new_chat_title}`, service: true };
+  if (m.group_chat_created || m.supergroup_chat_created || m.channel_chat_created) return { text: 'created the group', service: true };
+  if (m.migrate_to_chat_id !== undefined) return { text: `became a supergroup (${String(m.migrate_to_chat_id)})`, service: true };
+  if (m.pinned_message !== undefined) return { text: 'pinned a message', service: true };
+  return { text: '[message]', service: m.from === undefined };
+}
+
+function stored(store: PeerStore, chatId: number): PeerRecord | undefined {
+  const { type, id } = splitBotApiChatId(chatId);
+  return store.get(type, id);
+}
+
+function botRecord(store: PeerStore, me: BotIdentity): PeerRecord {
+  return (
+    store.get('user', me.id) ?? {
+      kind: 'bot',
+      id: me.id,
+      firstName: me.firstName,
+      lastName: me.lastName,
+      usernames: [me.username],
+      printName: [me.firstName, me.lastName].filter(Boolean).join('_').replace(/[\s#$@]/g, '_'),
+      sources: [],
+      firstSeen: 0,
+      lastSeen: 0,
+    }
+  );
+}
+
+export interface IncomingEvent {
+  view: MessageView;
+  json: JsonValue;
+}
+
+export function incomingEvent(store: PeerStore, me: BotIdentity, msg: IncomingMessage): IncomingEvent | undefined {
+  const m = msg.message;
+  const chat = stored(store, m.chat.id);
+  if (!chat) return undefined;
+  const from = isObject(m.from) && typeof m.from.id === 'number' ? store.get('user', m.from.id) : undefined;
+  const { text, service } = messageText(m);
+  const edited = msg.kind.startsWith('edited_');
+  const priv = m.chat.type === 'private';
+  const isChannelPost = msg.kind.endsWith('channel_post');
+  const view: MessageView = {
+    messageId: m.message_id,
+    chatId: m.chat.id,
+    date: m.date,
+    out: false,
+    chatName: displayName(priv && from ? from : chat),
+    fromName: priv || isChannelPost ? undefined : from ? displayName(from) : undefined,
+    text: edited ? `[edited] ${text}` : text,
+  };
+  const sender = from ?? chat;
+  const to = priv ? botRecord(store, me) : chat;
+  const json: JsonValue = {
+    event: 'message',
+    id: m.message_id,
+    from: peerObject(sender),
+    to: peerObject(to),
+    out: false,
+    unread: true,
+    service,
+    date: m.date,
+    text,
+    edited: edited || undefined,
+  };
+  return { view, json };
+}
+
+/** The line to print for an incoming message: text or JSON. */
+export function eventLine(e: IncomingEvent, json: boolean, paint: Paint): string {
+  return json ? toJson(e.json) : messageLine(e.view, paint);
+}

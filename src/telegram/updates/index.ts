@@ -1,0 +1,25 @@
+// The process's update poller (sync and the shell's live messages share it), created on first use.
+
+import type { Notice, Services } from '../../session/services.js';
+import { createBotApi } from '../botapi/api.js';
+import { senderOf } from '../botapi/sender.js';
+import { join } from 'node:path';
+import { UpdateJournal } from './journal.js';
+import { LIVE_POLL_SECONDS, UpdatePoller } from './poller.js';
+
+export { UpdatePoller } from './poller.js';
+
+/** Throws the exit-4 failure naming --bot-token (for `what`) when no bot is configured. */
+export async function pollerOf(services: Services, notice: Notice, what: string): Promise<UpdatePoller> {
+  const sender = await senderOf(services, notice, what);
+  const store = await services.store(notice);
+  return services.shared('updates', async () => {
+    const settings = await services.telegram(notice);
+    const base = services.config.botApiTimeoutSeconds ?? 30;
+    const pollApi = await createBotApi({ token: settings.botToken!, apiRoot: settings.botApiRoot, timeoutSeconds: base + LIVE_POLL_SECONDS });
+    const journal = new UpdateJournal(join(services.paths.dir, 'updates.journal'));
+    const poller = new UpdatePoller({ api: sender.api, pollApi, store, secrets: sender.secrets, apiRoot: sender.apiRoot, journal });
+    services.onClose(() => poller.stopLive());
+    return poller;
+  });
+}

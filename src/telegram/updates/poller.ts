@@ -1,0 +1,338 @@
+// getUpdates for one tgsh process: `sync` drains what is pending, the interactive shell keeps a
+// long poll running in the background; both go through here, one request at a time (a second
+// concurrent getUpdates of the same bot would make Telegram end the first with 409).
+//
+// Never lost, never counted twice: a batch is applied to the store, the next offset is set in the
+// store and the store is flushed (peers and offset land in one atomic write); only then does the
+// next getUpdates carry the higher offset, which is what tells Telegram to forget the batch. A
+// crash in between leaves the batch with Telegram and the old offset on disk: it comes again.
+
+import type { Api } from 'grammy';
+import type { Update } from 'grammy/types';
+import type { PeerStore } from '../../store/peer-store.js';
+import type { Secret } from '../../util/secret.js';
+import { TgshError } from '../../util/errors.js';
+import { describeBotApiFailure, type BotApiFailure } from '../botapi/api.js';
+import { explainApiFailure } from '../botapi/explain.js';
+import { UpdateApplier, type ApplyResult } from './apply.js';
+import type { UpdateJournal } from './journal.js';
+
+/** Telegram's default update kinds plus chat_member (member changes in chats the bot administers). */
+export const ALLOWED_UPDATES = [
+  'message',
+  'edited_message',
+  'channel_post',
+  'edited_channel_post',
+  'business_connection',
+  'business_message',
+  'edited_business_message',
+  'deleted_business_messages',
+  'inline_query',
+  'chosen_inline_result',
+  'callback_query',
+  'shipping_query',
+  'pre_checkout_query',
+  'purchased_paid_media',
+  'poll',
+  'poll_answer',
+  'my_chat_member',
+  'chat_member',
+  'chat_join_request',
+  'chat_boost',
+  'removed_chat_boost',
+] as const;
+
+/** Seconds a live long poll waits on the server. */
+export const LIVE_POLL_SECONDS = 25;
+const BATCH = 100;
+
+export interface PollerDeps {
+  /** For sync (short requests). */
+  api: Api;
+  /** For the live long poll (its timeout covers LIVE_POLL_SECONDS); default `api`. */
+  pollApi?: Api;
+  store: PeerStore;
+  secrets: ReadonlyArray<Secret | undefined>;
+  apiRoot: string;
+  /** Seconds a live poll waits on the server (tests use less). */
+  livePollSeconds?: number;
+  /** Waits between live retries; tests pass a fake. */
+  sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+  /**
+   * The write-ahead journal (journal.ts): batches are journaled before being confirmed and the
+   * store is flushed about once a second. Without one, the store is flushed after every batch.
+   */
+  journal?: UpdateJournal;
+}
+
+/** How often sync flushes the store while draining (with a journal). */
+const FLUSH_EVERY_MS = 1000;
+
+export interface DrainOptions {
+  signal?: AbortSignal;
+  /** Delete a webhook first (getUpdates is refused while one is set). Never done otherwise. */
+  deleteWebhook?: boolean;
+}
+
+export interface DrainResult extends ApplyResult {
+  /** The URL's host of the webhook that was deleted (--delete-webhook), if there was one. */
+  webhookDeleted?: string;
+}
+
+export interface LiveHandlers {
+  /** A batch was applied and flushed (messages are in `result.messages`). */
+  onBatch(result: ApplyResult): void;
+  /** A status line for the person (paused, resumed, stopped). */
+  notice(text: string): void;
+}
+
+type Signal = Parameters<Api['getUpdates']>[1];
+
+const realSleep = (ms: number, signal: AbortSignal): Promise<void> =>
+  new Promise<void>((resolve) => {
+    if (signal.aborted) return resolve();
+    const t = setTimeout(done, ms);
+    function done(): void {
+      clearTimeout(t);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
+
+/** The one clear message of a 409. */
+export function conflictExplanation(f: BotApiFailure & { kind: 'refused' }): { error: string; hint: string } {
+  if (/webhook/i.test(f.description)) {
+    return {
+      error: `a webhook is set for this bot, and Telegram refuses getUpdates while it is (409: ${f.description.replace(/^Conflict: /, '')})`,
+      hint: "'sync --delete-webhook' deletes the webhook (the program that set it stops getting updates)",
+    };
+  }
+  return {
+    error: `another program is reading this bot's updates (409: ${f.description.replace(/^Conflict: /, '')})`,
+    hint: 'stop the other program (or tgsh shell) that uses this bot token, then try again',
+  };
+}
+
+export class UpdatePoller {
+  private chain: Promise<unknown> = Promise.resolve();
+  /** The offset whose updates are all on disk: the only one ever sent to Telegram. */
+  private confirmed: number | undefined;
+  private loaded = false;
+  private waiting = 0;
+  private current: AbortController | undefined;
+  private live: { stop: AbortController; done: Promise<void> } | undefined;
+  private lastShown = 0;
+  private lastFlush = 0;
+  private recovered = false;
+
+  constructor(private readonly d: PollerDeps) {}
+
+  get liveRunning(): boolean {
+    return this.live !== undefined;
+  }
+
+  /** Runs fn when no other getUpdates work of this process runs (FIFO). */
+  private exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.chain.then(fn, fn);
+    this.chain = run.catch(() => undefined);
+    return run;
+  }
+
+  private offset(): number | undefined {
+    if (!this.loaded) {
+      this.confirmed = this.d.store.getUpdateOffset();
+      this.loaded = true;
+    }
+    return this.confirmed;
+  }
+
+  private fail(e: unknown, what: string): never {
+    const f = describeBotApiFailure(e, this.d.secrets);
+    if (f.kind === 'refused' && f.code === 409) {
+      const c = conflictExplanation(f);
+      throw new TgshError(71, c.error, { hint: c.hint, extra: { conflict: /webhook/i.test(f.description) ? 'webhook' : 'poller' } });
+    }
+    const x = explainApiFailure(f, this.d.apiRoot, what);
+    throw new TgshError(x.code, x.error, x);
+  }
+
+  /**
+   * Makes a batch durable (journal, or a store flush), applies it and moves the offset on: only
+   * then may the next getUpdates confirm it. Returns the next offset.
+   */
+  private async commit(applier: UpdateApplier, updates: readonly Update[], flushNow: boolean): Promise<number> {
+    const start = this.offset();
+    const fresh = start === undefined ? updates : updates.filter((u) => u.update_id >= start);
+    this.d.journal?.append(fresh);
+    applier.apply(fresh);
+    const next = Math.max(updates[updates.length - 1]!.update_id + 1, start ?? 0);
+    this.d.store.setUpdateOffset(next);
+    if (!this.d.journal || flushNow || Date.now() - this.lastFlush >= FLUSH_EVERY_MS) await this.flush();
+    this.confirmed = next;
+    return next;
+  }
+
+  /** Flushes the store; the journal is emptied once the store holds all it held. */
+  private async flush(): Promise<void> {
+    await this.d.store.flush();
+    this.lastFlush = Date.now();
+    this.d.journal?.clear();
+  }
+
+  /**
+   * Once per process, before the first getUpdates: what a tgsh that died left in the journal and
+   * the store does not hold yet (ids at or above the stored offset) is applied and flushed.
+   */
+  private async recover(applier: UpdateApplier): Promise<void> {
+    if (this.recovered || !this.d.journal) return;
+    const left = this.d.journal.read() as Update[];
+    if (left.length > 0) {
+      const start = this.offset();
+      const fresh = left.filter((u) => typeof u?.update_id === 'number' && (start === undefined || u.update_id >= start));
+      if (fresh.length > 0) {
+        applier.apply(fresh);
+        this.d.store.setUpdateOffset(Math.max(...fresh.map((u) => u.update_id)) + 1);
+      }
+      await this.flush();
+      if (fresh.length > 0) this.confirmed = this.d.store.getUpdateOffset();
+    }
+    this.recovered = true;
+  }
+
+  /** `sync`: reads every pending update into the store. Throws TgshError (409 explained). */
+  drain(opts: DrainOptions = {}): Promise<DrainResult> {
+    this.waiting++;
+    this.current?.abort(); // a live long poll gives way at once
+    return this.exclusive(async () => {
+      this.waiting--;
+      return this.drainNow(opts);
+    });
+  }
+
+  private async drainNow(opts: DrainOptions): Promise<DrainResult> {
+    const api = this.d.api;
+    const signal = opts.signal as Signal;
+    let webhookDeleted: string | undefined;
+    if (opts.deleteWebhook) {
+      try {
+        const info = await api.getWebhookInfo(signal);
+        if (info.url) {
+          await api.deleteWebhook({ drop_pending_updates: false }, signal);
+          webhookDeleted = hostOf(info.url);
+        }
+      } catch (e) {
+        this.fail(e, 'deleting the webhook');
+      }
+    }
+    const applier = new UpdateApplier(this.d.store);
+    await this.recover(applier);
+    for (;;) {
+      let batch: Update[];
+      try {
+        batch = await api.getUpdates({ offset: this.offset(), limit: BATCH, timeout: 0, allowed_updates: [...ALLOWED_UPDATES] }, signal);
+      } catch (e) {
+        this.fail(e, 'getUpdates');
+      }
+      if (batch.length === 0) break;
+      await this.commit(applier, batch, false);
+      if (opts.signal?.aborted) break;
+    }
+    await this.flush();
+    return { ...applier.result, webhookDeleted };
+  }
+
+  /** Starts the background long poll (the interactive shell). */
+  startLive(h: LiveHandlers): void {
+    if (this.live) return;
+    const stop = new AbortController();
+    this.live = { stop, done: this.liveLoop(h, stop.signal) };
+  }
+
+  /** Stops the long poll and waits for it to end. */
+  async stopLive(): Promise<void> {
+    const live = this.live;
+    if (!live) return;
+    live.stop.abort();
+    this.current?.abort();
+    await live.done;
+  }
+
+  private async liveLoop(h: LiveHandlers, stop: AbortSignal): Promise<void> {
+    const sleep = this.d.sleep ?? realSleep;
+    let failures = 0;
+    try {
+      while (!stop.aborted) {
+        const r = await this.exclusive(() => this.pollOnce(h, stop));
+        if (r === 'ok' || r === 'yielded') {
+          if (failures > 0 && r === 'ok') h.notice('tgsh: live messages resumed');
+          if (r === 'ok') failures = 0;
+          continue;
+        }
+        if (r.kind === 'stop') {
+          h.notice(r.text);
+          return;
+        }
+        if (failures === 0) h.notice(`${r.text}; retrying in the background`);
+        failures++;
+        await sleep(Math.min(30_000, 1000 * 2 ** Math.min(failures - 1, 5)), stop);
+      }
+    } finally {
+      this.live = undefined;
+    }
+  }
+
+  private async pollOnce(h: LiveHandlers, stop: AbortSignal): Promise<'ok' | 'yielded' | { kind: 'stop' | 'retry'; text: string }> {
+    if (stop.aborted || this.waiting > 0) return 'yielded';
+    try {
+      await this.recover(new UpdateApplier(this.d.store));
+    } catch (e) {
+      return { kind: 'retry', text: `tgsh: live messages paused: peers not saved (${e instanceof Error ? e.message : String(e)})` };
+    }
+    const req = new AbortController();
+    const onStop = (): void => req.abort();
+    stop.addEventListener('abort', onStop, { once: true });
+    this.current = req;
+    let batch: Update[];
+    try {
+      batch = await (this.d.pollApi ?? this.d.api).getUpdates(
+        { offset: this.offset(), limit: BATCH, timeout: this.d.livePollSeconds ?? LIVE_POLL_SECONDS, allowed_updates: [...ALLOWED_UPDATES] },
+        req.signal as Signal,
+      );
+    } catch (e) {
+      if (req.signal.aborted) return 'yielded';
+      const f = describeBotApiFailure(e, this.d.secrets);
+      if (f.kind === 'refused' && f.code === 409) {
+        const c = conflictExplanation(f);
+        return { kind: 'stop', text: `tgsh: live messages stopped: ${c.error}; ${c.hint}` };
+      }
+      if (f.kind === 'refused' && f.code === 401) return { kind: 'stop', text: 'tgsh: live messages stopped: the bot token was refused (401: Unauthorized)' };
+      const x = explainApiFailure(f, this.d.apiRoot, 'getUpdates');
+      return { kind: 'retry', text: `tgsh: live messages paused: ${x.error}` };
+    } finally {
+      stop.removeEventListener('abort', onStop);
+      if (this.current === req) this.current = undefined;
+    }
+    if (batch.length === 0) return 'ok';
+    const applier = new UpdateApplier(this.d.store, true);
+    try {
+      await this.commit(applier, batch, true);
+    } catch (e) {
+      return { kind: 'retry', text: `tgsh: live messages paused: peers not saved (${e instanceof Error ? e.message : String(e)})` };
+    }
+    // A batch fetched again after a failed flush is not shown twice.
+    const result = applier.result;
+    result.messages = result.messages.filter((m) => m.updateId > this.lastShown);
+    for (const m of result.messages) this.lastShown = Math.max(this.lastShown, m.updateId);
+    h.onBatch(result);
+    return 'ok';
+  }
+}
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return 'a webhook';
+  }
+}
