@@ -183,14 +183,7 @@ async function loadInk(): Promise<typeof import('./ui.js')> {
   delete env.CI;
   delete env.CONTINUOUS_INTEGRATION;
   try {
-    try {
-      // The bundle `npm run build` makes (see scripts/bundle.js); a variable keeps tsc from resolving it.
-      const bundle = './ui.bundle.js';
-      return (await import(bundle)) as typeof import('./ui.js');
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'ERR_MODULE_NOT_FOUND') throw e;
-      return await import('./ui.js');
-    }
+    return await import('./ui.js');
   } finally {
     for (const [k, v] of Object.entries(saved)) {
       if (v === undefined) delete env[k];

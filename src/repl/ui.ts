@@ -1,6 +1,5 @@
-// Everything the shell draws with, in one module: `npm run build` bundles it (with ink and react)
-// into ui.bundle.js, which loads several times faster than ink's ~400 separate files. run.ts
-// imports the bundle, or this module when the bundle is missing.
+// Everything the shell draws with, in one module that run.ts imports once the provisional prompt
+// is on screen. In the bundled CLI (scripts/bundle.js) this is one chunk with ink and react in it.
 
 export { render } from 'ink';
 export { createElement } from 'react';
