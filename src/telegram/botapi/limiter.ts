@@ -11,6 +11,8 @@
 // guard: a request answered later than the quickest answers lately may have reached Telegram that
 // much later than it left (a stalled process, a slow link), so it is counted from then.
 
+import { sleep } from '../../util/sleep.js';
+
 export interface LimitPolicy {
   globalPerSecond: number;
   privatePerSecond: number;
@@ -33,19 +35,7 @@ export interface LimiterClock {
 
 export const realClock: LimiterClock = {
   now: () => Date.now(),
-  sleep: (ms, signal) =>
-    new Promise<void>((resolve, reject) => {
-      if (signal?.aborted) return reject(signal.reason);
-      const t = setTimeout(() => {
-        signal?.removeEventListener('abort', onAbort);
-        resolve();
-      }, ms);
-      const onAbort = (): void => {
-        clearTimeout(t);
-        reject(signal?.reason);
-      };
-      signal?.addEventListener('abort', onAbort, { once: true });
-    }),
+  sleep,
 };
 
 /** Send times (ms) in a sliding window, oldest first. */

@@ -6,6 +6,7 @@
 import type { Api } from 'grammy';
 import type { Message } from 'grammy/types';
 import type { Secret } from '../../util/secret.js';
+import { sleep } from '../../util/sleep.js';
 import { describeBotApiFailure, type NetworkReason } from './api.js';
 import type { ChatClass, SendLimiter } from './limiter.js';
 import { classifyRefusal, type SendReason } from './refusals.js';
@@ -89,19 +90,7 @@ export interface SendFailure {
   waitedMs: number;
 }
 
-const defaultSleep = (ms: number, signal?: AbortSignal): Promise<void> =>
-  new Promise<void>((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const onAbort = (): void => {
-      clearTimeout(t);
-      reject(signal?.reason);
-    };
-    const t = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
+const defaultSleep = sleep;
 
 function aborted(target: ChatTarget, delivered: 'no' | 'unknown', attempts: number, waitedMs: number): SendFailure {
   return { ok: false, chatId: target.chatId, reason: 'aborted', code: 0, description: 'cancelled', delivered, attempts, waitedMs };

@@ -2,6 +2,8 @@
 // provoking FLOOD_WAIT in the first place, plus the wait Telegram imposed (after FLOOD_WAIT_X no
 // resolve is sent until X seconds have passed: the answer would be another FLOOD_WAIT).
 
+import { sleep as baseSleep } from '../../util/sleep.js';
+
 export interface BudgetLimits {
   perSecond: number;
   burst: number;
@@ -67,19 +69,10 @@ export class ResolveBudget {
   }
 }
 
-/** Sleeps ms, or rejects when the signal aborts (the timer is cleared then). */
+/** Sleeps ms, or rejects with AbortedError when the signal aborts (the timer is cleared then). */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(abortError());
-    const t = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = (): void => {
-      clearTimeout(t);
-      reject(abortError());
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
+  return baseSleep(ms, signal).catch(() => {
+    throw abortError();
   });
 }
 

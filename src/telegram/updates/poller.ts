@@ -12,6 +12,7 @@ import type { Update } from 'grammy/types';
 import type { PeerStore } from '../../store/peer-store.js';
 import type { Secret } from '../../util/secret.js';
 import { TgshError } from '../../util/errors.js';
+import { sleep } from '../../util/sleep.js';
 import { describeBotApiFailure, type BotApiFailure } from '../botapi/api.js';
 import { explainApiFailure } from '../botapi/explain.js';
 import { UpdateApplier, type ApplyResult } from './apply.js';
@@ -88,17 +89,8 @@ export interface LiveHandlers {
 
 type Signal = Parameters<Api['getUpdates']>[1];
 
-const realSleep = (ms: number, signal: AbortSignal): Promise<void> =>
-  new Promise<void>((resolve) => {
-    if (signal.aborted) return resolve();
-    const t = setTimeout(done, ms);
-    function done(): void {
-      clearTimeout(t);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
+/** Waits ms, or less when stopped (it never rejects: a stop is not an error here). */
+const realSleep = (ms: number, signal: AbortSignal): Promise<void> => sleep(ms, signal).catch(() => undefined);
 
 /** The one clear message of a 409. */
 export function conflictExplanation(f: BotApiFailure & { kind: 'refused' }): { error: string; hint: string } {
