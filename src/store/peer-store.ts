@@ -109,6 +109,8 @@ export interface PeerStoreOptions {
 const HOUR = 3600 * 1000;
 const KIND_SET = new Set<string>(PEER_KINDS);
 const DAY = 24 * HOUR;
+/** How far lastSeen / usernamesCheckedAt may lag behind the truth before a write is worth it. */
+const TOUCH_PRECISION_MS = 10 * 60 * 1000;
 
 function classOfTarget(t: PeerTarget): PeerClass {
   return 'cls' in t ? t.cls : peerClassOf(t.kind);
@@ -446,9 +448,12 @@ export class PeerStore {
         changed = true;
       }
     }
+    // Freshness stamps alone are worth a write only when they move by more than TOUCH_PRECISION_MS:
+    // re-confirming a peer seconds after the last time must not cost a write of the whole store.
+    let touched = false;
     if (usernamesGiven && (rec.usernamesCheckedAt ?? 0) < at) {
+      touched ||= at - (rec.usernamesCheckedAt ?? 0) > TOUCH_PRECISION_MS;
       rec.usernamesCheckedAt = at;
-      changed = true;
     }
     if (!rec.sources.includes(source)) {
       rec.sources = rec.sources.length === 0 ? [source] : [...rec.sources, source];
@@ -459,14 +464,14 @@ export class PeerStore {
       changed = true;
     }
     if (at > rec.lastSeen) {
+      touched ||= at - rec.lastSeen > TOUCH_PRECISION_MS;
       rec.lastSeen = at;
-      changed = true;
     }
     if (input.interaction && (rec.lastInteraction ?? 0) < at) {
       rec.lastInteraction = at;
       changed = true;
     }
-    if (!changed) return rec;
+    if (!changed && !touched) return rec;
 
     // Print name: given once; only the no-name placeholder gives way to a real name.
     if (hasPlaceholderName(rec)) {
