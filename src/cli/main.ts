@@ -1,11 +1,11 @@
 // tgsh's entry: flags, then one of the run modes. Ink/React, GramJS and grammY are imported only
 // by the code paths that need them, so `tgsh -e help` starts almost as fast as node itself.
 
-import { createInterface } from 'node:readline';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { parseCli, USAGE, type CliOptions } from './args.js';
 import { resolveConfig, type Config } from './config.js';
-import { join } from 'node:path';
 import { profilePaths } from '../session/paths.js';
 import { hasTelegramCredentials } from '../session/telegram.js';
 import { ExitCode } from './exit-codes.js';
@@ -64,7 +64,11 @@ export async function main(argv: string[]): Promise<void> {
     process.exitCode = await runInteractive(config);
     return;
   }
-  process.exitCode = await runScript(config, cli, mode);
+  const code = await runScript(config, cli, mode);
+  process.exitCode = code;
+  // Everything was closed; should a library still hold the event loop (a timer, a socket), the
+  // run is over all the same: a script must never hang after its last answer.
+  setTimeout(() => process.exit(code), 2000).unref();
 }
 
 async function runScript(config: Config, cli: CliOptions, mode: RunMode): Promise<number> {

@@ -74,6 +74,7 @@ describe('forget while another process writes', () => {
     expect(me.forget({ kind: 'user', id: 777 })?.printName).toBe('Victim');
     await me.flush();
     await me.close();
+    other.proc.stdin.write('go\n');
 
     expect((await other.exited).code).toBe(0);
     expect(other.lines).toContain('victim absent');
