@@ -1,9 +1,9 @@
 // Part of `npm run build`, after tsc: bundles the CLI (dist/cli/main.js and everything it imports
 // from dist/) into dist/bundle/ with esbuild. Start-up is mostly module loading, and one file
-// loads several times faster than tgsh's ~60 modules, or ink's ~400. Code splitting keeps every
-// dynamic import lazy: the shell's renderer (with ink and react, bundled in), the store, the
-// resolver, the sender and the sandbox are separate chunks loaded only when used. Other packages
-// (grammy, telegram, conf, proper-lockfile, uqr) stay external and load from node_modules.
+// loads several times faster than tgsh's ~60 modules, ink's ~400 or GramJS's ~150. Code splitting
+// keeps every dynamic import lazy: the shell's renderer (ink, react), GramJS, the store, the
+// resolver, the sender and the sandbox are separate chunks loaded only when used. The other
+// packages (grammy, conf, proper-lockfile, uqr) stay external and load from node_modules.
 // bin/tgsh.js runs the bundle, or dist/cli/main.js when there is none.
 import { build } from 'esbuild';
 import { rmSync } from 'node:fs';
@@ -11,8 +11,8 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const dist = `${root}dist/`;
-/** Packages bundled in (the shell's renderer); every other package stays external. */
-const BUNDLED = /^(ink|ink-spinner|react)(\/|$)/;
+/** Packages bundled in (the shell's renderer, GramJS); every other package stays external. */
+const BUNDLED = /^(ink|ink-spinner|react|telegram)(\/|$)/;
 
 rmSync(`${dist}bundle`, { recursive: true, force: true });
 await build({
@@ -42,6 +42,7 @@ await build({
   // Some of ink's dependencies are CommonJS and call require().
   banner: { js: "import { createRequire as __tgshCreateRequire } from 'node:module'; const require = __tgshCreateRequire(import.meta.url);" },
   minifySyntax: true,
+  minifyWhitespace: true,
   legalComments: 'none',
   logLevel: 'warning',
 });
