@@ -19,6 +19,8 @@ export interface Consent {
   at: number;
   /** The `/start` payload, when the state is `started` and one was given. */
   payload?: string;
+  /** The bot it holds for (consent is between a user and one bot); absent in older records. */
+  bot?: number;
 }
 
 export type MembershipStatus = 'creator' | 'administrator' | 'member' | 'restricted' | 'left' | 'kicked';
@@ -26,6 +28,8 @@ export type MembershipStatus = 'creator' | 'administrator' | 'member' | 'restric
 export interface Membership {
   status: MembershipStatus;
   at: number;
+  /** The bot whose membership this is; absent in older records. */
+  bot?: number;
 }
 
 export type PeerSource = 'mtproto' | 'botapi' | 'updates' | 'import';

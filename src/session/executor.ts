@@ -52,7 +52,7 @@ export class Executor {
     let out: Result[];
     try {
       const r = await fn();
-      out = Array.isArray(r) ? r : [r];
+      out = (Array.isArray(r) ? r : [r]).map((x) => this.scoped(x));
     } catch (e) {
       out = [this.failureOf(e)];
     }
@@ -64,6 +64,15 @@ export class Executor {
       out = [fail(f.code, `changes were not saved: ${f.error}`, { hint: f.hint })];
     }
     return out;
+  }
+
+  /** Peers as the configured bot sees them: another bot's consent and membership left out. */
+  private scoped(r: Result): Result {
+    const store = this.o.services.openStore();
+    if (!store) return r;
+    if (r.kind === 'peer') return { ...r, peer: store.scoped(r.peer) };
+    if (r.kind === 'peers') return { ...r, peers: r.peers.map((p) => store.scoped(p)) };
+    return r;
   }
 
   private failureOf(e: unknown): Result & { kind: 'fail' } {

@@ -6,6 +6,7 @@ import type { Config } from '../cli/config.js';
 import type { PeerStore } from '../store/peer-store.js';
 import { describeIdentity } from '../store/identity.js';
 import { TgshError } from '../util/errors.js';
+import { botIdOfToken } from '../util/secret.js';
 import { profilePaths, type ProfilePaths } from './paths.js';
 import { configuredSettings, sandboxSettings, type TelegramSettings } from './telegram.js';
 import type { Sandbox } from '../sandbox/sandbox.js';
@@ -46,6 +47,8 @@ export class Services {
           hint: `check that ${this.paths.dir} is a folder you can write`,
         });
       }
+      // The ledger is the configured bot's (the sandbox's bot is bound once it has started).
+      if (!this.config.sandbox) store.useBot(botIdOfToken(this.config.botToken ?? store.credentials.botToken()));
       this.openedStore = store;
       this.onAfterCommand(() => store.flush());
       this.onClose(async () => {
@@ -75,7 +78,9 @@ export class Services {
         this.runningSandbox = sandbox;
         this.onClose(() => sandbox.close());
         if (!this.config.quiet && this.config.sandboxBanner !== false) notice(SANDBOX_BANNER);
-        return sandboxSettings(sandbox);
+        const settings = sandboxSettings(sandbox);
+        (await this.store(notice)).useBot(botIdOfToken(settings.botToken));
+        return settings;
       }
       const store = await this.store(notice);
       return configuredSettings(this.config, store.credentials.botToken());

@@ -10,7 +10,9 @@ import { placeholderPrintName } from '../peers/print-name.js';
 import {
   botApiChatIdOf,
   peerClassOf,
+  type Consent,
   type ConsentState,
+  type Membership,
   type MembershipStatus,
   type PeerClass,
   type PeerKind,
@@ -139,6 +141,8 @@ export class PeerStore {
   private flushChain: Promise<void> = Promise.resolve();
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
+  /** The bot whose consent ledger, memberships and update offset this process reads and writes. */
+  private bot: number | undefined;
 
   constructor(opts: PeerStoreOptions) {
     this.file = opts.file;
@@ -148,6 +152,42 @@ export class PeerStore {
     this.clock = opts.clock ?? Date.now;
     this.lockOptions = opts.lock ?? {};
     this.driver = new ConfDriver(opts.file, { serialize: (doc) => JSON.stringify(doc), withInternalKey: true });
+  }
+
+  /**
+   * Binds the ledger to a bot (the id its token starts with). Consent and membership are between
+   * a peer and one bot: entries learned for another bot of the same profile read as none, and
+   * each bot has its own getUpdates offset. Unbound (no bot configured), every entry is shown.
+   */
+  useBot(id: number | undefined): void {
+    this.bot = id;
+  }
+
+  get botId(): number | undefined {
+    return this.bot;
+  }
+
+  /** The peer's consent towards the bound bot (an entry of another bot reads as none). */
+  consentOf(p: PeerRecord): Consent | undefined {
+    const c = p.consent;
+    return c && (c.bot === undefined || this.bot === undefined || c.bot === this.bot) ? c : undefined;
+  }
+
+  /** The bound bot's membership in a group or channel (another bot's reads as none). */
+  membershipOf(p: PeerRecord): Membership | undefined {
+    const m = p.membership;
+    return m && (m.bot === undefined || this.bot === undefined || m.bot === this.bot) ? m : undefined;
+  }
+
+  /** The record as the bound bot sees it: the same object unless it holds another bot's entries. */
+  scoped(p: PeerRecord): PeerRecord {
+    const consent = this.consentOf(p);
+    const membership = this.membershipOf(p);
+    if (consent === p.consent && membership === p.membership) return p;
+    const copy = { ...p };
+    if (!consent) delete copy.consent;
+    if (!membership) delete copy.membership;
+    return copy;
   }
 
   /** Where notices go from now on (the shell passes its own). */
@@ -256,7 +296,7 @@ export class PeerStore {
   /** Users and bots, by print name. */
   contacts(): PeerRecord[] {
     const out: PeerRecord[] = [];
-    for (const p of this.repo.values()) if (p.kind === 'user' || p.kind === 'bot') out.push(p);
+    for (const p of this.repo.values()) if (p.kind === 'user' || p.kind === 'bot') out.push(this.scoped(p));
     return out.sort((a, b) => compareNames(a.printName, b.printName));
   }
 
@@ -264,7 +304,7 @@ export class PeerStore {
   dialogs(opts: { limit?: number; offset?: number } = {}): PeerRecord[] {
     const all = [...this.repo.values()].sort((a, b) => b.lastSeen - a.lastSeen || compareNames(a.printName, b.printName));
     const offset = Math.max(0, opts.offset ?? 0);
-    return all.slice(offset, opts.limit === undefined ? undefined : offset + Math.max(0, opts.limit));
+    return all.slice(offset, opts.limit === undefined ? undefined : offset + Math.max(0, opts.limit)).map((p) => this.scoped(p));
   }
 
   /**
@@ -565,6 +605,7 @@ export class PeerStore {
     if (peerClassOf(rec.kind) !== 'user') throw new TgshError(22, `consent is kept for users and bots, not for ${rec.kind}s`);
     const at = opts.at ?? this.clock();
     rec.consent = opts.payload !== undefined && state === 'started' ? { state, at, payload: opts.payload } : { state, at };
+    if (this.bot !== undefined) rec.consent.bot = this.bot;
     if (state === 'started' && (rec.lastInteraction ?? 0) < at) rec.lastInteraction = at;
     this.changedInPlace(rec);
     return rec;
@@ -574,7 +615,7 @@ export class PeerStore {
   setMembership(target: PeerTarget, status: MembershipStatus, at = this.clock()): PeerRecord {
     const rec = this.mustFind(target);
     if (peerClassOf(rec.kind) === 'user') throw new TgshError(22, 'membership is kept for groups and channels');
-    rec.membership = { status, at };
+    rec.membership = this.bot === undefined ? { status, at } : { status, at, bot: this.bot };
     this.changedInPlace(rec);
     return rec;
   }
@@ -619,16 +660,24 @@ export class PeerStore {
     return victims;
   }
 
-  /** The getUpdates offset (the sender's), written in the same flush as the peers it brought. */
+  /**
+   * The bound bot's getUpdates offset, written in the same flush as the peers it brought. Each bot
+   * has its own: another bot's offset would confirm (and so lose) this bot's pending updates.
+   */
   getUpdateOffset(): number | undefined {
-    const v = this.repo.state.get('update_offset')?.value;
+    const v = this.repo.state.get(this.offsetKey())?.value;
     return typeof v === 'number' ? v : undefined;
   }
 
   setUpdateOffset(offset: number): void {
     if (!Number.isSafeInteger(offset)) throw new RangeError(`bad update offset ${offset}`);
     if (this.getUpdateOffset() === offset) return;
-    this.repo.setState('update_offset', { value: offset, updatedAt: this.stamp(this.repo.state.get('update_offset')?.updatedAt) });
+    const key = this.offsetKey();
+    this.repo.setState(key, { value: offset, updatedAt: this.stamp(this.repo.state.get(key)?.updatedAt) });
+  }
+
+  private offsetKey(): string {
+    return this.bot === undefined ? 'update_offset' : `update_offset:${this.bot}`;
   }
 
   // ------------------------------------------------------------------ export / import

@@ -171,8 +171,8 @@ export function checkRecord(v: unknown): PeerRecord | string {
   for (const f of TEXT_FIELDS) {
     if (v[f] !== undefined && typeof v[f] !== 'string') return `bad ${f}`;
   }
-  if (v.consent !== undefined && (!isObject(v.consent) || !CONSENT_SET.has(v.consent.state as string) || !num(v.consent.at))) return 'bad consent';
-  if (v.membership !== undefined && (!isObject(v.membership) || !MEMBERSHIP_SET.has(v.membership.status as string) || !num(v.membership.at))) return 'bad membership';
+  if (v.consent !== undefined && (!isObject(v.consent) || !CONSENT_SET.has(v.consent.state as string) || !num(v.consent.at) || !optionalBot(v.consent.bot))) return 'bad consent';
+  if (v.membership !== undefined && (!isObject(v.membership) || !MEMBERSHIP_SET.has(v.membership.status as string) || !num(v.membership.at) || !optionalBot(v.membership.bot))) return 'bad membership';
   return v as unknown as PeerRecord;
 }
 
@@ -198,13 +198,18 @@ export function checkImportRecord(v: unknown): PeerRecord | string {
     if (v[f] !== undefined && !num(v[f])) return `"${f}" must be a number`;
   }
   if (v.sources !== undefined && (!Array.isArray(v.sources) || !v.sources.every((s) => SOURCE_SET.has(s as string)))) return '"sources" has an unknown source';
-  if (v.consent !== undefined && (!isObject(v.consent) || !CONSENT_SET.has(v.consent.state as string) || !num(v.consent.at))) {
-    return '"consent" must be {state: started|blocked|stopped|unknown, at: ms}';
+  if (v.consent !== undefined && (!isObject(v.consent) || !CONSENT_SET.has(v.consent.state as string) || !num(v.consent.at) || !optionalBot(v.consent.bot))) {
+    return '"consent" must be {state: started|blocked|stopped|unknown, at: ms, bot?: id}';
   }
-  if (v.membership !== undefined && (!isObject(v.membership) || !MEMBERSHIP_SET.has(v.membership.status as string) || !num(v.membership.at))) {
-    return '"membership" must be {status, at: ms}';
+  if (v.membership !== undefined && (!isObject(v.membership) || !MEMBERSHIP_SET.has(v.membership.status as string) || !num(v.membership.at) || !optionalBot(v.membership.bot))) {
+    return '"membership" must be {status, at: ms, bot?: id}';
   }
   return v as unknown as PeerRecord;
+}
+
+/** A ledger entry's bot: absent, or a positive id. */
+function optionalBot(v: unknown): boolean {
+  return v === undefined || (typeof v === 'number' && Number.isSafeInteger(v) && v > 0);
 }
 
 export function isConsentState(s: string): s is ConsentState {

@@ -39,6 +39,13 @@ export function redactToken(value: string): string {
   return m ? `${m[1]}:***` : '***';
 }
 
+/** The bot's id, which a bot token starts with (`123456:ABC...` -> 123456); undefined otherwise. */
+export function botIdOfToken(token: Secret | undefined): number | undefined {
+  const m = token ? /^(\d{1,16}):/.exec(token.reveal()) : null;
+  const id = m ? Number(m[1]) : NaN;
+  return Number.isSafeInteger(id) && id > 0 ? id : undefined;
+}
+
 /**
  * Removes every occurrence of the given secrets from a text (error messages from libraries carry
  * request URLs with the bot token in them). Also catches URL-encoded forms.

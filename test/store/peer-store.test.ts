@@ -507,6 +507,54 @@ describe('writing', () => {
   });
 });
 
+describe('one ledger per bot', () => {
+  it("consent and membership hold for the bot that learned them; another bot of the profile reads none", async () => {
+    const { p, s } = await fresh();
+    s.useBot(111);
+    s.upsert({ kind: 'user', id: 1, firstName: 'Ann' }, 'updates');
+    s.upsert({ kind: 'channel', id: 9, title: 'News' }, 'updates');
+    s.setConsent({ kind: 'user', id: 1 }, 'started', { payload: 'hi' });
+    s.setMembership({ kind: 'channel', id: 9 }, 'administrator');
+    expect(s.consentOf(s.get('user', 1)!)).toMatchObject({ state: 'started', bot: 111 });
+    await s.flush();
+
+    const other = await reopen(p);
+    other.useBot(222);
+    const ann = other.get('user', 1)!;
+    expect(other.consentOf(ann)).toBeUndefined();
+    expect(other.membershipOf(other.get('channel', 9)!)).toBeUndefined();
+    expect(other.contacts()[0]!.consent).toBeUndefined();
+    expect(other.dialogs().find((d) => d.id === 9)!.membership).toBeUndefined();
+    // The scoped view is a copy: the record itself still holds bot 111's entry.
+    expect(ann.consent?.bot).toBe(111);
+    expect(other.scoped(ann)).not.toBe(ann);
+
+    const same = await reopen(p);
+    same.useBot(111);
+    expect(same.scoped(same.get('user', 1)!)).toBe(same.get('user', 1));
+    expect(same.contacts()[0]!.consent).toMatchObject({ state: 'started', payload: 'hi' });
+    // Unbound (no bot configured) and entries from before bots were recorded: shown as they are.
+    const unbound = await reopen(p);
+    expect(unbound.consentOf(unbound.get('user', 1)!)?.state).toBe('started');
+  });
+
+  it('each bot has its own update offset', async () => {
+    const { p, s } = await fresh();
+    s.useBot(111);
+    s.setUpdateOffset(500);
+    s.useBot(222);
+    expect(s.getUpdateOffset()).toBeUndefined();
+    s.setUpdateOffset(7);
+    await s.flush();
+    const after = await reopen(p);
+    after.useBot(111);
+    expect(after.getUpdateOffset()).toBe(500);
+    after.useBot(222);
+    expect(after.getUpdateOffset()).toBe(7);
+    expect(fileDoc(p).state['update_offset:111']!.value).toBe(500);
+  });
+});
+
 describe('contacts and dialogs', () => {
   it('contacts are users and bots by print name; dialogs everything, most recently seen first', async () => {
     const clock = manualClock();

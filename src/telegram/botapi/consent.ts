@@ -49,7 +49,7 @@ export function recordSendOutcome(store: PeerStore, peer: PeerRecord | undefined
   if (!rec) return undefined;
   const cls = peerClassOf(rec.kind);
   if (cls === 'user') {
-    const state = rec.consent?.state;
+    const state = store.consentOf(rec)?.state;
     if (outcome.ok) {
       // Telegram delivered it: the user has started the bot and does not block it.
       if (rec.kind === 'user' && (state === undefined || state === 'unknown' || state === 'blocked')) store.setConsent(rec, 'started', { at });

@@ -69,8 +69,16 @@ function targetOfId(cls: PeerClass, id: number): SendTarget {
   return targetOfPeer(peer);
 }
 
-/** The chat a peer reference names. Throws TgshError (the FAIL to show) when there is none. */
+/**
+ * The chat a peer reference names, its peer as the configured bot sees it (another bot's consent
+ * left out). Throws TgshError (the FAIL to show) when there is none.
+ */
 export async function resolveSendTarget(ref: PeerRef, d: ResolveDeps): Promise<SendTarget> {
+  const t = await findSendTarget(ref, d);
+  return t.peer ? { ...t, peer: d.store.scoped(t.peer) } : t;
+}
+
+async function findSendTarget(ref: PeerRef, d: ResolveDeps): Promise<SendTarget> {
   const found = d.store.resolveRef(ref);
   if (!('error' in found)) {
     if (found.stale && ref.kind === 'username') return refreshStale(ref.username, found.peer, d);

@@ -164,7 +164,7 @@ export class UpdateApplier {
     } else if (cmd?.[1] === 'stop') this.consent(author, 'stopped', at);
     else {
       // Writing to the bot proves it can write back; a /stop stays until /start.
-      const s = author.consent?.state;
+      const s = this.store.consentOf(author)?.state;
       if (s === undefined || s === 'unknown' || s === 'blocked') this.consent(author, 'started', at);
     }
   }
@@ -179,12 +179,13 @@ export class UpdateApplier {
       const who = by && by.id === chat.id ? by : this.chat(chat, at);
       if (!who || who.kind !== 'user') return;
       if (status === 'kicked') this.consent(who, 'blocked', at);
-      else if (status === 'member' && who.consent?.state === 'blocked') this.consent(who, 'started', at);
+      else if (status === 'member' && this.store.consentOf(who)?.state === 'blocked') this.consent(who, 'started', at);
       return;
     }
     const rec = this.chat(chat, at);
     if (!rec) return;
-    if (rec.membership?.status !== status && Math.floor((rec.membership?.at ?? 0) / 1000) <= Math.floor(at / 1000)) {
+    const cur = this.store.membershipOf(rec);
+    if (cur?.status !== status && Math.floor((cur?.at ?? 0) / 1000) <= Math.floor(at / 1000)) {
       this.store.setMembership(rec, status as MembershipStatus, at);
       this.result.membershipChanges.push({ peer: rec, to: status as MembershipStatus });
     }
@@ -192,7 +193,7 @@ export class UpdateApplier {
 
   /** A consent event, unless the ledger already holds a newer one. */
   private consent(rec: PeerRecord, to: ConsentState, at: number, payload?: string): void {
-    const cur = rec.consent;
+    const cur = this.store.consentOf(rec);
     // Update dates have whole seconds: an event of the same second as the ledger's entry is newer.
     if (cur && Math.floor(cur.at / 1000) > Math.floor(at / 1000)) return;
     if (cur?.state === to && cur.payload === payload) return;

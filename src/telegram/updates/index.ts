@@ -4,6 +4,7 @@ import type { Notice, Services } from '../../session/services.js';
 import { createBotApi } from '../botapi/api.js';
 import { senderOf } from '../botapi/sender.js';
 import { join } from 'node:path';
+import { botIdOfToken } from '../../util/secret.js';
 import { UpdateJournal } from './journal.js';
 import { LIVE_POLL_SECONDS, UpdatePoller } from './poller.js';
 
@@ -17,7 +18,9 @@ export async function pollerOf(services: Services, notice: Notice, what: string)
     const settings = await services.telegram(notice);
     const base = services.config.botApiTimeoutSeconds ?? 30;
     const pollApi = await createBotApi({ token: settings.botToken!, apiRoot: settings.botApiRoot, timeoutSeconds: base + LIVE_POLL_SECONDS });
-    const journal = new UpdateJournal(join(services.paths.dir, 'updates.journal'));
+    // One journal per bot, as the offsets it goes with (store.useBot).
+    const bot = botIdOfToken(settings.botToken);
+    const journal = new UpdateJournal(join(services.paths.dir, bot === undefined ? 'updates.journal' : `updates-${bot}.journal`));
     const poller = new UpdatePoller({ api: sender.api, pollApi, store, secrets: sender.secrets, apiRoot: sender.apiRoot, journal });
     services.onClose(() => poller.stopLive());
     return poller;

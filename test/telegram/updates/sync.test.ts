@@ -11,6 +11,8 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EXAMPLE_USER_ID, SANDBOX_BOT_ID } from '../../../src/sandbox/world/default-world.js';
 
+// The journal goes with the bot's offset: one per bot.
+const JOURNAL = `updates-${SANDBOX_BOT_ID}.journal`;
 const ALICE = 200000001;
 const BOB = 200000002;
 const CAROL = 200000003;
@@ -23,6 +25,15 @@ afterEach(async () => {
 });
 
 const pending = (): number => s!.sandbox.world.updates(SANDBOX_BOT_ID).pending;
+
+const OTHER_BOT_ID = 7000000002;
+const OTHER_BOT_TOKEN = `${OTHER_BOT_ID}:sandbox-other-bot`;
+
+/** Alice's, Bob's and Carol's consent as contact_list --json shows it to this session's bot. */
+async function consents(t: SandboxSession): Promise<Record<string, string>> {
+  const [list] = (await t.json('contact_list')) as [Array<{ print_name: string; consent?: string }>];
+  return Object.fromEntries(list.filter((p) => /^(Alice|Bob|Carol)_/.test(p.print_name)).map((p) => [p.print_name, p.consent ?? 'unknown']));
+}
 
 async function rawApi(session: SandboxSession): Promise<Awaited<ReturnType<typeof createBotApi>>> {
   const c = session.sandbox.connection;
@@ -109,7 +120,7 @@ describe('sync', () => {
     const journaled: boolean[] = [];
     store.flush = async () => {
       pendingAtFlush.push(pending());
-      journaled.push(existsSync(join(s!.services.paths.dir, 'updates.journal')));
+      journaled.push(existsSync(join(s!.services.paths.dir, JOURNAL)));
       if (failing) throw new Error('disk full');
       return realFlush();
     };
@@ -141,22 +152,50 @@ describe('sync', () => {
     expect(batch).toHaveLength(5);
     // What a tgsh killed after journaling and confirming, before flushing, leaves behind.
     mkdirSync(s.services.paths.dir, { recursive: true });
-    writeFileSync(join(s.services.paths.dir, 'updates.journal'), slimJson(batch) + '\n' + '[{"update_id": 1, "mess'); // a torn last line
+    writeFileSync(join(s.services.paths.dir, JOURNAL), slimJson(batch) + '\n' + '[{"update_id": 1, "mess'); // a torn last line
     q.confirm(q.nextUpdateId);
-    const journal = readFileSync(join(s.services.paths.dir, 'updates.journal'), 'utf8');
+    const journal = readFileSync(join(s.services.paths.dir, JOURNAL), 'utf8');
     expect(journal).toContain('/start welcome');
     expect(journal).not.toContain('must not be kept');
 
     const [r] = await s.json('sync');
     expect(r).toMatchObject({ updates: 5, new_peers: 3 });
     expect((r as { consent_changes: unknown[] }).consent_changes).toHaveLength(3);
-    expect(existsSync(join(s.services.paths.dir, 'updates.journal'))).toBe(false);
+    expect(existsSync(join(s.services.paths.dir, JOURNAL))).toBe(false);
     const next = await s.reopen();
     try {
       expect(await next.json('sync')).toMatchObject([{ updates: 0, new_peers: 0 }]);
       expect((await next.services.store()).get('user', ALICE)?.consent).toMatchObject({ state: 'started', payload: 'welcome' });
     } finally {
       await next.close();
+    }
+  });
+
+  it("a second bot in the same profile reads its own updates from its own offset and never inherits the first bot's consent", async () => {
+    s = await sandboxSession();
+    expect(await s.text('sync')).toMatch(/^sync: 4 updates/); // bot 1's offset moves past its ids
+    const d = s.sandbox.world.driver;
+    d.start(CAROL, { bot: OTHER_BOT_ID, payload: 'other' }); // bot 2's first update: the same low id
+    const other = await sandboxSession({ sandbox: s.sandbox, home: s.home, noBot: true, args: ['--bot-token', OTHER_BOT_TOKEN] });
+    try {
+      const [r] = await other.json('sync');
+      expect(r).toMatchObject({ updates: 1, new_peers: 1 }); // Carol
+      // Alice started bot 1 only, Carol bot 2 only.
+      expect(await consents(other)).toEqual({ Alice_Started: 'unknown', Bob_Blocked: 'unknown', Carol_Never: 'started' });
+      expect(await other.text('settings consent_policy strict')).toBeTruthy();
+      const [refused] = await other.run('msg Alice_Started hello');
+      expect(refused).toMatchObject({ kind: 'fail' });
+      expect(JSON.stringify(refused)).toMatch(/not started/i);
+      expect(s.sandbox.world.received(ALICE, { bot: OTHER_BOT_ID })).toHaveLength(0);
+    } finally {
+      await other.close();
+    }
+    const back = await s.reopen();
+    try {
+      expect(await back.text('sync')).toMatch(/^sync: 0 updates/);
+      expect(await consents(back)).toMatchObject({ Alice_Started: 'started', Bob_Blocked: 'blocked' });
+    } finally {
+      await back.close();
     }
   });
 
