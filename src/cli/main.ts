@@ -80,9 +80,8 @@ async function runScript(config: Config, cli: CliOptions, mode: RunMode): Promis
   // A crash is reported on one line, with every secret scrubbed (library errors carry request
   // URLs with the bot token), never as Node's raw stack dump.
   const onCrash = (e: unknown): void => {
-    const secrets = [config.botToken, config.apiHash, config.password, services.openStore()?.credentials.botToken()];
     const text = e instanceof Error ? (e.stack ?? e.message) : String(e);
-    process.stderr.write(`tgsh: crashed (a bug in tgsh; please report it): ${scrubSecrets(text, secrets)}\n`);
+    process.stderr.write(`tgsh: crashed (a bug in tgsh; please report it): ${scrubSecrets(text, services.secrets())}\n`);
     process.exit(70);
   };
   process.on('uncaughtException', onCrash);

@@ -20,8 +20,6 @@ export const resolveUsername: CommandSpec = {
   ].join('\n'),
   async run(ctx, { args, options }) {
     const { checkedUsername } = await import('../telegram/resolver/username.js');
-    const c = ctx.config;
-    const secrets = [c.botToken, c.apiHash, c.password];
     const force = ctx.modifiers.force === true || options.force === true;
     const offline = ctx.modifiers.offline === true;
     const out: Result[] = [];
@@ -38,7 +36,7 @@ export const resolveUsername: CommandSpec = {
         out.push({ kind: 'peer', peer, view: 'name' });
       } catch (e) {
         const { failResultOf } = await import('../telegram/resolver/failures.js');
-        out.push(failResultOf(e, secrets));
+        out.push(failResultOf(e, ctx.services.secrets()));
       }
     }
     return out;

@@ -155,7 +155,7 @@ export class ShellController {
       o.history ??
       new History({
         store: new HistoryFile(o.services.paths.history),
-        secrets: [c.botToken, c.apiHash, c.password],
+        secrets: o.services.secrets(),
         onError: (message) => this.notice(message),
       });
     this.history.load();

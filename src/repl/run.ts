@@ -92,9 +92,8 @@ export async function runInteractive(config: Config): Promise<number> {
   if (!app) stdout.write('\r\n'); // leave the provisional prompt's line
   restoreTerminal();
   if (crashed !== undefined) {
-    const secrets = [config.botToken, config.apiHash, config.password, services.openStore()?.credentials.botToken()];
     const text = crashed instanceof Error ? (crashed.stack ?? crashed.message) : String(crashed);
-    stderr.write(`tgsh: crashed (a bug in tgsh; please report it): ${scrubSecrets(text, secrets)}\n`);
+    stderr.write(`tgsh: crashed (a bug in tgsh; please report it): ${scrubSecrets(text, services.secrets())}\n`);
   }
   try {
     await withTimeout(services.close(), CLOSE_TIMEOUT_MS);
@@ -143,9 +142,7 @@ function startLive(services: Services, controller: ShellController): void {
     import('../telegram/updates/live.js')
       .then((m) => m.startLiveMessages(services, controller))
       .catch((e: unknown) => {
-        const c = services.config;
-        const secrets = [c.botToken, c.apiHash, c.password, services.openStore()?.credentials.botToken()];
-        controller.notice(`tgsh: live messages are off: ${scrubSecrets(e instanceof Error ? e.message : String(e), secrets)}`);
+        controller.notice(`tgsh: live messages are off: ${scrubSecrets(e instanceof Error ? e.message : String(e), services.secrets())}`);
       });
   }, 0).unref();
 }

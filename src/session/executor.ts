@@ -76,8 +76,7 @@ export class Executor {
   }
 
   private failureOf(e: unknown): Result & { kind: 'fail' } {
-    const c = this.o.config;
-    const secrets = [c.botToken, c.apiHash, c.password, this.o.services.openStore()?.credentials.botToken()];
+    const secrets = this.o.services.secrets();
     if (e instanceof TgshError) {
       return fail(e.code, scrubSecrets(e.message, secrets), { hint: e.hint, failure: e.failure, retryAfter: e.retryAfter, extra: e.extra });
     }

@@ -6,7 +6,7 @@ import type { Config } from '../cli/config.js';
 import type { PeerStore } from '../store/peer-store.js';
 import { describeIdentity } from '../store/identity.js';
 import { TgshError } from '../util/errors.js';
-import { botIdOfToken } from '../util/secret.js';
+import { botIdOfToken, type Secret } from '../util/secret.js';
 import { profilePaths, type ProfilePaths } from './paths.js';
 import { configuredSettings, sandboxSettings, type TelegramSettings } from './telegram.js';
 import type { Sandbox } from '../sandbox/sandbox.js';
@@ -113,6 +113,22 @@ export class Services {
   /** The store when it is already open (for synchronous callers: completion, the parser). */
   openStore(): PeerStore | undefined {
     return this.openedStore;
+  }
+
+  /**
+   * Every secret this process knows, for scrubbing text that leaves it (library errors carry
+   * request URLs with the bot token): the configured ones and, once the store is open, the stored
+   * bot token and MTProto sessions.
+   */
+  secrets(): Array<Secret | undefined> {
+    const c = this.config;
+    const out: Array<Secret | undefined> = [c.botToken, c.apiHash, c.password];
+    const creds = this.openedStore?.credentials;
+    if (creds) {
+      out.push(creds.botToken());
+      for (const e of creds.sessionEndpoints()) out.push(creds.session(e));
+    }
+    return out;
   }
 
   /** Who this profile is logged in as, for `stats` ("not logged in" when nobody or the store is not open). */
