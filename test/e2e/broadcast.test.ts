@@ -195,6 +195,31 @@ describe('broadcast: limits and floods', () => {
     expect(again.sent).toBe(all.length);
     expect(deliveries(s.sandbox.world, all, 'Flood-stopped').every((n) => n === 1)).toBe(true);
   });
+
+  it('only the bot that started a broadcast resumes it', async () => {
+    const s = await session(['--max-wait', '5']);
+    s.sandbox.botapi.faults.tooManyRequests('sendMessage', { fraction: 1, times: 1, retryAfter: 30 });
+    const [first] = await s.run('broadcast @alice_started Bot-bound');
+    const id = (first as { extra: { broadcast_id: string } }).extra.broadcast_id;
+    s.sandbox.botapi.faults.clear();
+    const other = await sandboxSession({ sandbox: s.sandbox, home: s.home, noBot: true, args: ['--bot-token', `${7000000002}:sandbox-other-bot`] });
+    try {
+      const [r] = await other.run(`broadcast --resume ${id}`);
+      expect(r).toMatchObject({ kind: 'fail', code: 22 });
+      expect((r as { error: string }).error).toMatch(/another bot \(id 7000000001\).*@other_helper_bot/);
+    } finally {
+      await other.close();
+    }
+    expect(deliveries(s.sandbox.world, [ALICE], 'Bot-bound')).toEqual([0]);
+    // The bot that started it (in a new process: this one still keeps the 30 s pause) finishes it.
+    const later = await s.reopen();
+    try {
+      expect(await later.json(`broadcast --resume ${id}`)).toMatchObject([{ result: 'SUCCESS', sent: 1 }]);
+    } finally {
+      await later.close();
+    }
+    expect(deliveries(s.sandbox.world, [ALICE], 'Bot-bound')).toEqual([1]);
+  });
 });
 
 describe('broadcast: journal, status, secrets', () => {

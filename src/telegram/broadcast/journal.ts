@@ -23,6 +23,8 @@ export interface JournalHeader {
   created: number;
   message: BroadcastMessage;
   recipients: PlannedRecipient[];
+  /** The sending bot's id: only that bot resumes it (another one's chats and consent differ). */
+  bot?: number;
 }
 
 /** One line after the header. `i` is the recipient's index in the header's list. */

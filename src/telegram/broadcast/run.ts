@@ -50,7 +50,7 @@ async function startBroadcast(ctx: CommandContext, req: Extract<BroadcastRequest
     });
   }
   // getMe first: a refused token fails here, before a journal exists; it also gives the start link.
-  await sender.me(ctx.signal);
+  const me = await sender.me(ctx.signal);
   const startLink = await sender.startLinkIfKnown();
   const plan = await planRecipients(list, {
     force: req.force,
@@ -64,7 +64,7 @@ async function startBroadcast(ctx: CommandContext, req: Extract<BroadcastRequest
   const dir = journalsDir(ctx);
   const lock = BroadcastLock.acquire(dir, id);
   try {
-    const header: JournalHeader = { format: JOURNAL_FORMAT, version: JOURNAL_VERSION, id, created: Date.now(), message: req.message, recipients: plan.recipients };
+    const header: JournalHeader = { format: JOURNAL_FORMAT, version: JOURNAL_VERSION, id, created: Date.now(), message: req.message, recipients: plan.recipients, bot: me.id };
     const journal = await JournalWriter.create(dir, header);
     const states: RecipientState[] = plan.recipients.map((p) => ({ ...p }));
     for (const s of states) if (s.status === 'failed') ctx.notice(`tgsh: broadcast ${id}: ${s.peer}: ${s.error}`);
@@ -87,11 +87,17 @@ async function resumeBroadcast(ctx: CommandContext, id: string, resendUnknown: b
   if (refusal) return refusal;
   const sender = await senderOf(ctx.services, ctx.notice, 'broadcast --resume');
   const store = await ctx.services.store(ctx.notice);
-  await sender.me(ctx.signal);
+  const me = await sender.me(ctx.signal);
   const dir = journalsDir(ctx);
   const lock = BroadcastLock.acquire(dir, id);
   try {
     const contents = readJournal(journalFile(dir, id));
+    const bot = contents.header.bot;
+    if (bot !== undefined && bot !== me.id) {
+      return fail(ErrorCode.BAD_ARGUMENT, `broadcast ${id} was sent by another bot (id ${bot}); this tgsh sends as @${me.username} (id ${me.id})`, {
+        hint: "resume it with that bot's token (--bot-token or the profile it was started in)",
+      });
+    }
     const journal = await JournalWriter.reopen(contents.file, contents.validBytes);
     if (contents.tornBytes > 0) ctx.notice(`tgsh: broadcast ${id}: the journal's last line was cut off (tgsh was stopped while writing it); it is dropped`);
     const states = contents.states;
