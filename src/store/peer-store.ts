@@ -665,8 +665,13 @@ export class PeerStore {
    * has its own: another bot's offset would confirm (and so lose) this bot's pending updates.
    */
   getUpdateOffset(): number | undefined {
-    const v = this.repo.state.get(this.offsetKey())?.value;
-    return typeof v === 'number' ? v : undefined;
+    return this.updateOffsetEntry()?.value;
+  }
+
+  /** The offset with when it last moved (ms on this store's clock). */
+  updateOffsetEntry(): { value: number; updatedAt: number } | undefined {
+    const e = this.repo.state.get(this.offsetKey());
+    return e && typeof e.value === 'number' && typeof e.updatedAt === 'number' ? { value: e.value, updatedAt: e.updatedAt } : undefined;
   }
 
   setUpdateOffset(offset: number): void {

@@ -340,7 +340,7 @@ export class WorldDriver {
       const s = senders[i % senders.length];
       msgs[i] = w.addMessage(b.id, s.c, { from: s.api, date, text: typeof text === 'string' ? text : text(i) }, { chat: s.chat });
     }
-    return w.updates(b.id).pushMany('message', msgs);
+    return w.queueFor(b.id).pushMany('message', msgs);
   }
 
   // ---- helpers ------------------------------------------------------------------------------

@@ -43,6 +43,16 @@ export class UpdateQueue {
     return this.entries.length - this.head;
   }
 
+  /**
+   * Numbers the next updates from `first` on (Telegram's fresh, random ids after a week without
+   * updates). Only when nothing is pending: ids stay increasing within the queue.
+   */
+  restartIds(first: number): boolean {
+    if (this.pending > 0) return false;
+    this.next = first;
+    return true;
+  }
+
   /** The update_id the next update will get. */
   get nextUpdateId(): number {
     return this.next;

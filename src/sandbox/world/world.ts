@@ -12,6 +12,7 @@ import type {
   BotApiUser,
   UpdateKind,
 } from './botapi-types.js';
+import { randomInt } from 'node:crypto';
 import { UpdateQueue } from './updates.js';
 import { detectEntities } from './text-entities.js';
 import { WorldDriver } from './driver.js';
@@ -34,6 +35,8 @@ export type UserRef = number | string;
 
 /** The Bot API id prefix of channels and supergroups: -100<id> is -(1e12 + id). */
 export const CHANNEL_ID_OFFSET = 1_000_000_000_000;
+/** A bot whose last update is this old gets its next ones numbered afresh (Telegram: a week). */
+export const UPDATE_IDS_RESTART_MS = 7 * 24 * 3600_000;
 
 export interface StoredFile {
   file_id: string;
@@ -65,6 +68,8 @@ export interface BotCommandData {
 /** What the world keeps for each bot besides its data. */
 export interface BotState {
   queue: UpdateQueue;
+  /** World time (ms) of the bot's last update (for the fresh numbering after a quiet week). */
+  lastUpdateAt?: number;
   webhook?: BotWebhook;
   /** The last `allowed_updates` given to getUpdates or setWebhook (undefined: the default set). */
   allowedUpdates?: string[];
@@ -445,7 +450,20 @@ export class World {
     const st = this.botState(botId);
     const p = payload as { from?: BotApiUser; chat?: BotApiChat };
     if (p.from && !p.from.is_bot) st.seen.add(p.from.id);
-    return st.queue.push(kind, payload);
+    return this.queueFor(botId).push(kind, payload);
+  }
+
+  /**
+   * The bot's queue, about to receive updates. As on Telegram, a bot that had no update for a
+   * week gets its next ones numbered from a random id (usually far below the old ones), so a
+   * client that keeps an old offset would confirm them unseen.
+   */
+  queueFor(botId: number): UpdateQueue {
+    const st = this.botState(botId);
+    const now = this.nowMs();
+    if (st.lastUpdateAt !== undefined && now - st.lastUpdateAt >= UPDATE_IDS_RESTART_MS) st.queue.restartIds(1 + randomInt(1_000_000));
+    st.lastUpdateAt = now;
+    return st.queue;
   }
 
   /**

@@ -43,6 +43,14 @@ export const ALLOWED_UPDATES = [
   'removed_chat_boost',
 ] as const;
 
+/**
+ * Telegram numbers a bot's updates afresh, from a random id, once it has had none for a week. An
+ * offset that old may stand above the new ids and would confirm them unseen, so it is not sent:
+ * Telegram then gives every update still unconfirmed (by then only ones never received, as it
+ * keeps updates a day).
+ */
+export const STALE_OFFSET_MS = 7 * 24 * 3600_000;
+
 /** Seconds a live long poll waits on the server. */
 export const LIVE_POLL_SECONDS = 25;
 const BATCH = 100;
@@ -110,6 +118,8 @@ export class UpdatePoller {
   private chain: Promise<unknown> = Promise.resolve();
   /** The offset whose updates are all on disk: the only one ever sent to Telegram. */
   private confirmed: number | undefined;
+  /** When `confirmed` last moved (Date.now() ms). */
+  private confirmedAt = 0;
   private loaded = false;
   private waiting = 0;
   private current: AbortController | undefined;
@@ -133,9 +143,12 @@ export class UpdatePoller {
 
   private offset(): number | undefined {
     if (!this.loaded) {
-      this.confirmed = this.d.store.getUpdateOffset();
+      const e = this.d.store.updateOffsetEntry();
+      this.confirmed = e?.value;
+      this.confirmedAt = e?.updatedAt ?? 0;
       this.loaded = true;
     }
+    if (this.confirmed !== undefined && Date.now() - this.confirmedAt >= STALE_OFFSET_MS) this.confirmed = undefined;
     return this.confirmed;
   }
 
@@ -162,6 +175,7 @@ export class UpdatePoller {
     this.d.store.setUpdateOffset(next);
     if (!this.d.journal || flushNow || Date.now() - this.lastFlush >= FLUSH_EVERY_MS) await this.flush();
     this.confirmed = next;
+    this.confirmedAt = Date.now();
     return next;
   }
 
@@ -187,7 +201,10 @@ export class UpdatePoller {
         this.d.store.setUpdateOffset(Math.max(...fresh.map((u) => u.update_id)) + 1);
       }
       await this.flush();
-      if (fresh.length > 0) this.confirmed = this.d.store.getUpdateOffset();
+      if (fresh.length > 0) {
+        this.confirmed = this.d.store.getUpdateOffset();
+        this.confirmedAt = Date.now();
+      }
     }
     this.recovered = true;
   }

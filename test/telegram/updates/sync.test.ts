@@ -199,6 +199,33 @@ describe('sync', () => {
     }
   });
 
+  it("after a week without updates Telegram numbers them afresh, lower: tgsh's old offset does not swallow them", async () => {
+    s = await sandboxSession();
+    expect(await s.text('sync')).toMatch(/^sync: 4 updates/);
+    await s.services.close(); // this tgsh exits
+    // Eight quiet days pass, for the world and for the offset on disk.
+    const file = s.services.paths.peers;
+    const doc = JSON.parse(readFileSync(file, 'utf8')) as { state: Record<string, { value: number; updatedAt: number }> };
+    const entry = doc.state[`update_offset:${SANDBOX_BOT_ID}`]!;
+    expect(entry.value).toBeGreaterThan(100_000_000);
+    entry.updatedAt -= 8 * 24 * 3600_000;
+    writeFileSync(file, JSON.stringify(doc));
+    const w = s.sandbox.world;
+    w.advanceClock(8 * 24 * 3600_000);
+    w.driver.start(CAROL, { payload: 'back' });
+    expect(w.updates(SANDBOX_BOT_ID).all()[0]!.update_id).toBeLessThan(entry.value);
+    const next = await s.reopen();
+    try {
+      const [r] = await next.json('sync');
+      expect(r).toMatchObject({ updates: 1, new_peers: 1 });
+      expect(await consents(next)).toMatchObject({ Carol_Never: 'started' });
+      expect(await next.text('sync')).toMatch(/^sync: 0 updates/); // the new offset holds
+      expect(w.updates(SANDBOX_BOT_ID).pending).toBe(0);
+    } finally {
+      await next.close();
+    }
+  });
+
   it('drains many batches (more than 100 updates) in order', async () => {
     s = await sandboxSession();
     s.sandbox.world.driver.enqueueMessages(250, { from: [ALICE, EXAMPLE_USER_ID] });
