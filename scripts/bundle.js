@@ -4,15 +4,21 @@
 // keeps every dynamic import lazy: the shell's renderer (ink, react), GramJS, the store, the
 // resolver, the sender and the sandbox are separate chunks loaded only when used. The other
 // packages (grammy, conf, proper-lockfile, uqr) stay external and load from node_modules.
+// GramJS is the exception: it is built apart, as dist/bundle/gramjs.cjs with a V8 code cache, and
+// has its start-up work moved to build time or first use (scripts/bundle-gramjs.js).
 // bin/tgsh.js runs the bundle, or dist/cli/main.js when there is none.
 import { build } from 'esbuild';
 import { rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { buildGramjs, gramjsShimPlugin } from './bundle-gramjs.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const dist = `${root}dist/`;
-/** Packages bundled in (the shell's renderer, GramJS); every other package stays external. */
-const BUNDLED = /^(ink|ink-spinner|react|telegram)(\/|$)/;
+/** Packages bundled in (the shell's renderer); every other package stays external but GramJS. */
+const BUNDLED = /^(ink|ink-spinner|react)(\/|$)/;
+const common = { minifySyntax: true, minifyWhitespace: true, legalComments: 'none', logLevel: 'warning' };
+/** The GramJS modules tgsh's code imports ('telegram', 'telegram/Helpers.js', ...). */
+const gramjsModules = new Set();
 
 rmSync(`${dist}bundle`, { recursive: true, force: true });
 await build({
@@ -27,6 +33,7 @@ await build({
   define: { 'process.env.NODE_ENV': '"production"' },
   alias: { 'react-devtools-core': `${root}scripts/stubs/react-devtools-core.js` },
   plugins: [
+    gramjsShimPlugin(dist, gramjsModules),
     {
       name: 'external-packages',
       setup(b) {
@@ -41,8 +48,6 @@ await build({
   ],
   // Some of ink's dependencies are CommonJS and call require().
   banner: { js: "import { createRequire as __tgshCreateRequire } from 'node:module'; const require = __tgshCreateRequire(import.meta.url);" },
-  minifySyntax: true,
-  minifyWhitespace: true,
-  legalComments: 'none',
-  logLevel: 'warning',
+  ...common,
 });
+await buildGramjs(build, `${dist}bundle`, gramjsModules, common);
