@@ -118,71 +118,92 @@ function __tgshDecodeTl(table) {
 `;
 
 /**
- * Api with each class created by createClasses() on first read (a property that turns into the
- * plain data property GramJS would have made), and AllTLObjects' index of them by constructor id,
- * whose not-yet-created entries read the class from Api when first read. Properties are defined
- * in GramJS's order, namespaces created where GramJS creates them, so keys enumerate the same.
+ * Api with each class created by createClasses() on first read, and each namespace object
+ * (Api.contacts) filled on first read: a property that turns into the plain data property GramJS
+ * would have made. Properties are defined in GramJS's order, so keys enumerate the same. The index
+ * of classes by constructor id (AllTLObjects' tlobjects, which BinaryReader reads answers with)
+ * is a proxy of GramJS's object, whose entries are read from Api when first read: `winners` are
+ * the rows whose classes GramJS's index holds, in its order (computed from GramJS at build time).
  */
 const LAZY_API = `
 // tgsh: the TL classes, each created on first use (scripts/bundle-gramjs.js)
-const __tgshPending = new WeakMap();
 function __tgshData(target, key, value) {
   Object.defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true });
   return value;
 }
+function __tgshLater(target, key, make) {
+  Object.defineProperty(target, key, {
+    configurable: true,
+    enumerable: true,
+    get: () => __tgshData(target, key, make()),
+    set: (value) => void __tgshData(target, key, value),
+  });
+}
+function __tgshClass(row) {
+  const made = createClasses("all", __tgshDecodeTl([row]));
+  return row[5] === 0 ? made[row[0]] : made[row[5]][row[0]];
+}
 function __tgshLazyApi(table) {
   const classes = {};
-  for (const row of table) {
-    const name = row[0];
-    const namespace = row[5] === 0 ? undefined : row[5];
-    let container = classes;
-    if (namespace) {
-      if (!classes[namespace]) classes[namespace] = {};
-      container = classes[namespace];
+  const namespaces = new Map();
+  for (const row of table.rows) {
+    const namespace = row[5];
+    if (namespace === 0) {
+      __tgshLater(classes, row[0], () => __tgshClass(row));
+      continue;
     }
-    let pending = __tgshPending.get(container);
-    if (!pending) __tgshPending.set(container, (pending = new Map()));
-    pending.set(name, row[1]);
-    const settle = (value) => {
-      pending.delete(name);
-      return __tgshData(container, name, value);
-    };
-    Object.defineProperty(container, name, {
-      configurable: true,
-      enumerable: true,
-      get() {
-        const made = createClasses("all", __tgshDecodeTl([row]));
-        return settle(namespace ? made[namespace][name] : made[name]);
-      },
-      set: settle,
-    });
+    let rows = namespaces.get(namespace);
+    if (!rows) {
+      namespaces.set(namespace, (rows = []));
+      __tgshLater(classes, namespace, () => {
+        const container = {};
+        for (const r of rows) __tgshLater(container, r[0], () => __tgshClass(r));
+        return container;
+      });
+    }
+    rows.push(row);
   }
   return classes;
 }
 function __tgshIndex(Api, tlobjects) {
-  const later = (container, key) => {
-    const id = __tgshPending.get(container)?.get(key);
-    if (id === undefined) return false;
-    Object.defineProperty(tlobjects, id, {
-      configurable: true,
-      enumerable: true,
-      get: () => __tgshData(tlobjects, id, container[key]),
-      set: (value) => __tgshData(tlobjects, id, value),
-    });
-    return true;
+  const pending = new Map();
+  for (const r of __tgshTable.winners) pending.set(String(__tgshTable.rows[r][1]), __tgshTable.rows[r]);
+  const settle = (key) => {
+    const row = pending.get(key);
+    if (!row) return;
+    pending.delete(key);
+    tlobjects[key] = row[5] === 0 ? Api[row[0]] : Api[row[5]][row[0]];
   };
-  for (const key of Object.keys(Api)) {
-    if (later(Api, key)) continue;
-    const tl = Api[key];
-    if ("CONSTRUCTOR_ID" in tl) {
-      tlobjects[tl.CONSTRUCTOR_ID] = tl;
-    } else {
-      for (const sub of Object.keys(tl)) {
-        if (later(tl, sub)) continue;
-        tlobjects[tl[sub].CONSTRUCTOR_ID] = tl[sub];
-      }
-    }
-  }
+  const forget = (key) => void (typeof key === "string" && pending.delete(key));
+  return new Proxy(tlobjects, {
+    get(target, key, receiver) {
+      if (typeof key === "string") settle(key);
+      return Reflect.get(target, key, receiver);
+    },
+    has(target, key) {
+      return (typeof key === "string" && pending.has(key)) || Reflect.has(target, key);
+    },
+    ownKeys(target) {
+      for (const key of [...pending.keys()]) settle(key);
+      return Reflect.ownKeys(target);
+    },
+    getOwnPropertyDescriptor(target, key) {
+      if (typeof key === "string") settle(key);
+      return Reflect.getOwnPropertyDescriptor(target, key);
+    },
+    set(target, key, value, receiver) {
+      forget(key);
+      return Reflect.set(target, key, value, receiver);
+    },
+    defineProperty(target, key, descriptor) {
+      forget(key);
+      return Reflect.defineProperty(target, key, descriptor);
+    },
+    deleteProperty(target, key) {
+      forget(key);
+      return Reflect.deleteProperty(target, key);
+    },
+  });
 }
 `;
 
@@ -243,6 +264,24 @@ function gramjsDefinitions(apiPath, source) {
   return m.exports.__tgshLoadFromTlSchemas();
 }
 
+/**
+ * The rows (indexes into `rows`) of the classes in GramJS's own tlobjects, in its key order: where
+ * two definitions share a constructor id or a name, the one GramJS's index holds.
+ */
+function indexWinners(rows) {
+  const { Api } = require('telegram');
+  const { tlobjects } = require('telegram/tl/AllTLObjects.js');
+  const byPath = new Map();
+  rows.forEach((r, i) => byPath.set(r[5] === 0 ? r[0] : `${r[5]}.${r[0]}`, i));
+  return Object.entries(tlobjects).map(([id, cls]) => {
+    const i = byPath.get(cls.className);
+    const row = rows[i];
+    const inApi = row && (row[5] === 0 ? Api[row[0]] : Api[row[5]]?.[row[0]]);
+    if (inApi !== cls || String(row[1]) !== id) throw new Error(`GramJS's tlobjects[${id}] (${cls.className}) is not the class its Api names so`);
+    return i;
+  });
+}
+
 /** Patched api.js and AllTLObjects.js (both or neither), or the reason they are not. */
 function patchTl() {
   const apiPath = join(PKG, 'tl', 'api.js');
@@ -251,17 +290,21 @@ function patchTl() {
   const once = (s, text) => s.split(text).length === 2;
   if (!once(api, API_SCHEMA_REQUIRES) || !once(api, API_BUILD) || !once(index, INDEX_LOOP)) return { reason: 'its schema loading or class index changed' };
   const defs = gramjsDefinitions(apiPath, api);
-  const table = encodeDefinitions(defs);
-  const decoded = new Function(`${DECODER}\nreturn __tgshDecodeTl;`)()(JSON.parse(JSON.stringify(table)));
+  const rows = encodeDefinitions(defs);
+  const decoded = new Function(`${DECODER}\nreturn __tgshDecodeTl;`)()(JSON.parse(JSON.stringify(rows)));
   // The decoded table must be the parser's output exactly: values, key order, undefined fields.
   if (!isDeepStrictEqual(decoded, defs) || canonical(decoded) !== canonical(defs)) throw new Error('the precomputed TL table does not decode to GramJS definitions');
+  const table = { rows, winners: indexWinners(rows) };
   const apiContents = api
     .replace(API_SCHEMA_REQUIRES, '// tgsh: the TL schema is parsed at build time (scripts/bundle-gramjs.js)\nconst tlContent = undefined;\nconst schemeContent = undefined;')
-    .replace(API_BUILD, `${DECODER}\n${LAZY_API}\nconst api = __tgshLazyApi(JSON.parse(${JSON.stringify(JSON.stringify(table))}));\nmodule.exports = { Api: api, __tgshIndex };`);
+    .replace(
+      API_BUILD,
+      `${DECODER}\n${LAZY_API}\nconst __tgshTable = JSON.parse(${JSON.stringify(JSON.stringify(table))});\nconst api = __tgshLazyApi(__tgshTable);\nmodule.exports = { Api: api, __tgshIndex };`,
+    );
   return {
     files: new Map([
       ['tl/api.js', apiContents],
-      ['tl/AllTLObjects.js', index.replace(INDEX_LOOP, '// tgsh: classes not created yet are indexed by their constructor id (scripts/bundle-gramjs.js)\nrequire("./api").__tgshIndex(_1.Api, tlobjects);')],
+      ['tl/AllTLObjects.js', index.replace(INDEX_LOOP, '// tgsh: entries read from Api when first read (scripts/bundle-gramjs.js)\nexports.tlobjects = require("./api").__tgshIndex(_1.Api, tlobjects);')],
     ]),
   };
 }

@@ -8,7 +8,7 @@
 // has its start-up work moved to build time or first use (scripts/bundle-gramjs.js).
 // bin/tgsh.js runs the bundle, or dist/cli/main.js when there is none.
 import { build } from 'esbuild';
-import { rmSync } from 'node:fs';
+import { renameSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { buildGramjs, gramjsShimPlugin } from './bundle-gramjs.js';
 
@@ -20,34 +20,58 @@ const common = { minifySyntax: true, minifyWhitespace: true, legalComments: 'non
 /** The GramJS modules tgsh's code imports ('telegram', 'telegram/Helpers.js', ...). */
 const gramjsModules = new Set();
 
-rmSync(`${dist}bundle`, { recursive: true, force: true });
-await build({
-  entryPoints: { main: `${dist}cli/main.js` },
-  outdir: `${dist}bundle`,
-  bundle: true,
-  splitting: true,
-  platform: 'node',
-  target: 'node20',
-  format: 'esm',
-  // React's production build: the development one is slower and meant for React's own debugging.
-  define: { 'process.env.NODE_ENV': '"production"' },
-  alias: { 'react-devtools-core': `${root}scripts/stubs/react-devtools-core.js` },
-  plugins: [
-    gramjsShimPlugin(dist, gramjsModules),
-    {
-      name: 'external-packages',
-      setup(b) {
-        // A package imported by tgsh's own code stays external unless it is the renderer's;
-        // packages imported from inside the renderer's packages are bundled with them.
-        b.onResolve({ filter: /^[^./]/ }, (args) => {
-          if (args.path.startsWith('node:') || !args.importer.startsWith(dist)) return undefined;
-          return BUNDLED.test(args.path) ? undefined : { path: args.path, external: true };
-        });
+// Built aside, then put in place at once: tgsh processes started meanwhile find a whole bundle (the
+// GramJS build and its code cache take a second or two). A failed build leaves no bundle (bin/tgsh.js
+// then runs dist/cli/main.js), never the one from the sources before.
+const out = `${dist}bundle`;
+const staging = `${out}.build-${process.pid}`;
+rmSync(staging, { recursive: true, force: true });
+try {
+  await bundle(staging);
+} catch (e) {
+  rmSync(staging, { recursive: true, force: true });
+  rmSync(out, { recursive: true, force: true });
+  throw e;
+}
+rmSync(`${out}.old`, { recursive: true, force: true });
+try {
+  renameSync(out, `${out}.old`);
+} catch {
+  // no bundle yet
+}
+renameSync(staging, out);
+rmSync(`${out}.old`, { recursive: true, force: true });
+
+/** The whole bundle into `outdir`: tgsh's code (ESM chunks), then GramJS (gramjs.cjs and its code cache). */
+async function bundle(outdir) {
+  await build({
+    entryPoints: { main: `${dist}cli/main.js` },
+    outdir,
+    bundle: true,
+    splitting: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'esm',
+    // React's production build: the development one is slower and meant for React's own debugging.
+    define: { 'process.env.NODE_ENV': '"production"' },
+    alias: { 'react-devtools-core': `${root}scripts/stubs/react-devtools-core.js` },
+    plugins: [
+      gramjsShimPlugin(dist, gramjsModules),
+      {
+        name: 'external-packages',
+        setup(b) {
+          // A package imported by tgsh's own code stays external unless it is the renderer's;
+          // packages imported from inside the renderer's packages are bundled with them.
+          b.onResolve({ filter: /^[^./]/ }, (args) => {
+            if (args.path.startsWith('node:') || !args.importer.startsWith(dist)) return undefined;
+            return BUNDLED.test(args.path) ? undefined : { path: args.path, external: true };
+          });
+        },
       },
-    },
-  ],
-  // Some of ink's dependencies are CommonJS and call require().
-  banner: { js: "import { createRequire as __tgshCreateRequire } from 'node:module'; const require = __tgshCreateRequire(import.meta.url);" },
-  ...common,
-});
-await buildGramjs(build, `${dist}bundle`, gramjsModules, common);
+    ],
+    // Some of ink's dependencies are CommonJS and call require().
+    banner: { js: "import { createRequire as __tgshCreateRequire } from 'node:module'; const require = __tgshCreateRequire(import.meta.url);" },
+    ...common,
+  });
+  await buildGramjs(build, outdir, gramjsModules, common);
+}
