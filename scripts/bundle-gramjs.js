@@ -82,8 +82,10 @@ function patchLazyRequires(source, texts) {
 // ---------------------------------------------------------------- 1. the TL table, classes on first use
 
 // A definition is packed as [name, constructorId, subclassOfId, result, isFunction (0/1),
-// namespace (0: none), ...arguments], an argument's config (buildArgConfig in
-// telegram/tl/generationHelpers.js) as [name, type, bits, flagName?, flagIndex?].
+// namespace (0: none), start], where `start` is where its arguments begin in the arguments text:
+// one line per definition, a JSON array of [name, type, bits, flagName?, flagIndex?] per argument
+// (its config, buildArgConfig in telegram/tl/generationHelpers.js). The rows are parsed at start;
+// a definition's arguments only when its class is created.
 const IS_VECTOR = 1;
 const IS_FLAG = 2;
 const SKIP_CONSTRUCTOR_ID = 4;
@@ -91,29 +93,25 @@ const FLAG_INDICATOR = 8;
 const USE_VECTOR_ID_TRUE = 16;
 const USE_VECTOR_ID_FALSE = 32;
 
-/** The table's decoder, as it runs in the bundle (and, for the check, here). */
+/** The decoder of one definition, as it runs in the bundle (and, for the check, here). */
 const DECODER = `
-function __tgshDecodeTl(table) {
-  const out = [];
-  for (const d of table) {
-    const argsConfig = {};
-    for (let i = 6; i < d.length; i++) {
-      const a = d[i];
-      const b = a[2];
-      argsConfig[a[0]] = {
-        isVector: (b & ${IS_VECTOR}) !== 0,
-        isFlag: (b & ${IS_FLAG}) !== 0,
-        skipConstructorId: (b & ${SKIP_CONSTRUCTOR_ID}) !== 0,
-        flagName: a.length > 3 ? a[3] : null,
-        flagIndex: a.length > 4 ? a[4] : -1,
-        flagIndicator: (b & ${FLAG_INDICATOR}) !== 0,
-        type: a[1],
-        useVectorId: b & ${USE_VECTOR_ID_TRUE} ? true : b & ${USE_VECTOR_ID_FALSE} ? false : null,
-      };
-    }
-    out.push({ name: d[0], constructorId: d[1], argsConfig, subclassOfId: d[2], result: d[3], isFunction: d[4] === 1, namespace: d[5] === 0 ? undefined : d[5] });
+function __tgshDecodeTl(d, text) {
+  const args = JSON.parse(text.slice(d[6], text.indexOf("\\n", d[6])));
+  const argsConfig = {};
+  for (const a of args) {
+    const b = a[2];
+    argsConfig[a[0]] = {
+      isVector: (b & ${IS_VECTOR}) !== 0,
+      isFlag: (b & ${IS_FLAG}) !== 0,
+      skipConstructorId: (b & ${SKIP_CONSTRUCTOR_ID}) !== 0,
+      flagName: a.length > 3 ? a[3] : null,
+      flagIndex: a.length > 4 ? a[4] : -1,
+      flagIndicator: (b & ${FLAG_INDICATOR}) !== 0,
+      type: a[1],
+      useVectorId: b & ${USE_VECTOR_ID_TRUE} ? true : b & ${USE_VECTOR_ID_FALSE} ? false : null,
+    };
   }
-  return out;
+  return { name: d[0], constructorId: d[1], argsConfig, subclassOfId: d[2], result: d[3], isFunction: d[4] === 1, namespace: d[5] === 0 ? undefined : d[5] };
 }
 `;
 
@@ -140,7 +138,7 @@ function __tgshLater(target, key, make) {
   });
 }
 function __tgshClass(row) {
-  const made = createClasses("all", __tgshDecodeTl([row]));
+  const made = createClasses("all", [__tgshDecodeTl(row, __tgshArgsText)]);
   return row[5] === 0 ? made[row[0]] : made[row[5]][row[0]];
 }
 function __tgshLazyApi(table) {
@@ -242,12 +240,17 @@ function encodeArg(name, a) {
   return out;
 }
 
+/** The definitions as rows and arguments text (see DECODER). */
 function encodeDefinitions(defs) {
-  return defs.map((d) => {
+  let text = '';
+  const rows = defs.map((d) => {
     if (!sameKeys(d, DEF_KEYS)) throw new Error(`unexpected TL definition shape: ${Object.keys(d).join(',')}`);
     if (d.namespace === 0 || d.namespace === '') throw new Error(`TL namespace ${JSON.stringify(d.namespace)} cannot be encoded`);
-    return [d.name, d.constructorId, d.subclassOfId, d.result, d.isFunction ? 1 : 0, d.namespace ?? 0, ...Object.entries(d.argsConfig).map(([n, a]) => encodeArg(n, a))];
+    const row = [d.name, d.constructorId, d.subclassOfId, d.result, d.isFunction ? 1 : 0, d.namespace ?? 0, text.length];
+    text += `${JSON.stringify(Object.entries(d.argsConfig).map(([n, a]) => encodeArg(n, a)))}\n`;
+    return row;
   });
+  return { rows, text };
 }
 
 /** JSON with undefined values kept visible, so that key order and absent-vs-undefined both count. */
@@ -290,8 +293,9 @@ function patchTl() {
   const once = (s, text) => s.split(text).length === 2;
   if (!once(api, API_SCHEMA_REQUIRES) || !once(api, API_BUILD) || !once(index, INDEX_LOOP)) return { reason: 'its schema loading or class index changed' };
   const defs = gramjsDefinitions(apiPath, api);
-  const rows = encodeDefinitions(defs);
-  const decoded = new Function(`${DECODER}\nreturn __tgshDecodeTl;`)()(JSON.parse(JSON.stringify(rows)));
+  const { rows, text } = encodeDefinitions(defs);
+  const decode = new Function(`${DECODER}\nreturn __tgshDecodeTl;`)();
+  const decoded = JSON.parse(JSON.stringify(rows)).map((row) => decode(row, text));
   // The decoded table must be the parser's output exactly: values, key order, undefined fields.
   if (!isDeepStrictEqual(decoded, defs) || canonical(decoded) !== canonical(defs)) throw new Error('the precomputed TL table does not decode to GramJS definitions');
   const table = { rows, winners: indexWinners(rows) };
@@ -299,7 +303,7 @@ function patchTl() {
     .replace(API_SCHEMA_REQUIRES, '// tgsh: the TL schema is parsed at build time (scripts/bundle-gramjs.js)\nconst tlContent = undefined;\nconst schemeContent = undefined;')
     .replace(
       API_BUILD,
-      `${DECODER}\n${LAZY_API}\nconst __tgshTable = JSON.parse(${JSON.stringify(JSON.stringify(table))});\nconst api = __tgshLazyApi(__tgshTable);\nmodule.exports = { Api: api, __tgshIndex };`,
+      `${DECODER}\n${LAZY_API}\nconst __tgshArgsText = ${JSON.stringify(text)};\nconst __tgshTable = JSON.parse(${JSON.stringify(JSON.stringify(table))});\nconst api = __tgshLazyApi(__tgshTable);\nmodule.exports = { Api: api, __tgshIndex };`,
     );
   return {
     files: new Map([
@@ -420,10 +424,11 @@ function roundTrips(gramjs) {
 
 /**
  * Builds `<outdir>/gramjs.cjs` (the GramJS modules tgsh imports, each required on first use),
- * checks it against GramJS itself, and writes its code cache `gramjs.cjs.cache`, made after
- * running every module's code once here.
+ * checks it against GramJS itself, and writes its code cache `gramjs.cjs.cache` (see
+ * scripts/gramjs-cache.js). `finalDir`: where the file will be run from (V8 keeps the file name
+ * the cache was made with, for stack traces).
  */
-export async function buildGramjs(build, outdir, specifiers, options) {
+export async function buildGramjs(build, outdir, specifiers, options, finalDir = outdir) {
   const list = [...new Set([...CHECKED, ...specifiers])];
   const entry = [
     'const modules = {};',
@@ -457,19 +462,19 @@ export async function buildGramjs(build, outdir, specifiers, options) {
   if (!isDeepStrictEqual(describeTl(mine.telegram.Api, mine.index.tlobjects), describeTl(theirs.telegram.Api, theirs.index.tlobjects))) {
     throw new Error("gramjs.cjs: Api's classes or their index differ from GramJS's");
   }
-  await writeCodeCache(file, join(outdir, '..'));
+  await writeCodeCache(file, join(finalDir, 'gramjs.cjs'), join(outdir, '..'));
 }
 
 const CACHE_SCRIPT = fileURLToPath(new URL('./gramjs-cache.js', import.meta.url));
 
 /** scripts/gramjs-cache.js in a new process; resolves to its exit status. */
-function runCacheScript(file, train) {
+function runCacheScript(file, name, train) {
   const env = { ...process.env };
   delete env.NODE_OPTIONS; // the cache is for a plain `node` (V8 refuses a cache made with other flags)
   if (train) env.TGSH_TRAIN = JSON.stringify(train);
   else delete env.TGSH_TRAIN;
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CACHE_SCRIPT, file], { env, stdio: ['ignore', 'inherit', 'inherit'] });
+    const child = spawn(process.execPath, [CACHE_SCRIPT, file, name], { env, stdio: ['ignore', 'inherit', 'inherit'] });
     child.on('error', () => resolve(-1));
     child.on('exit', (code) => resolve(code ?? -1));
   });
@@ -480,7 +485,7 @@ function runCacheScript(file, train) {
  * session made by tgsh's own client, then reused by the bundle's GramJS in the cache's process.
  * Without the sandbox the cache holds the modules' code only (a warning says so).
  */
-async function writeCodeCache(file, dist) {
+async function writeCodeCache(file, name, dist) {
   let sandbox;
   let train;
   try {
@@ -503,9 +508,9 @@ async function writeCodeCache(file, dist) {
     console.warn(`bundle: GramJS's code cache holds its modules only (tgsh's sandbox did not start: ${e instanceof Error ? e.message : String(e)})`);
   }
   try {
-    if (train && (await runCacheScript(file, train)) === 0) return;
+    if (train && (await runCacheScript(file, name, train)) === 0) return;
     if (train) console.warn("bundle: GramJS's code cache holds its modules only (the run on tgsh's sandbox failed)");
-    if ((await runCacheScript(file, undefined)) !== 0) throw new Error(`gramjs.cjs: ${CACHE_SCRIPT} failed`);
+    if ((await runCacheScript(file, name, undefined)) !== 0) throw new Error(`gramjs.cjs: ${CACHE_SCRIPT} failed`);
   } finally {
     await sandbox?.close();
   }

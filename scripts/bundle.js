@@ -73,5 +73,5 @@ async function bundle(outdir) {
     banner: { js: "import { createRequire as __tgshCreateRequire } from 'node:module'; const require = __tgshCreateRequire(import.meta.url);" },
     ...common,
   });
-  await buildGramjs(build, outdir, gramjsModules, common);
+  await buildGramjs(build, outdir, gramjsModules, common, out);
 }

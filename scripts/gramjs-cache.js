@@ -4,8 +4,9 @@
 // saved session runs to connect, resolve a username and close. A process of its own, because V8
 // drops compiled code that has not run for a while from a busy process (the build's).
 //
-//   node scripts/gramjs-cache.js dist/bundle/gramjs.cjs
-//   TGSH_TRAIN='{"host","port","apiId","apiHash","session"}' (optional)
+//   node scripts/gramjs-cache.js FILE [NAME]     NAME: the path FILE will be run from (default FILE),
+//                                               which V8 keeps with the cache (stack traces show it)
+//   TGSH_TRAIN='{"host","port","apiId","apiHash","session","username"}' (optional)
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
@@ -13,10 +14,11 @@ import { Script } from 'node:vm';
 import { GRAMJS_WRAPPER } from './gramjs-loader.js';
 
 const file = resolve(process.argv[2]);
+const name = resolve(process.argv[3] ?? file);
 // The same wrapper, file name and source text as the loader's (it reads the file as latin1).
-const script = new Script(GRAMJS_WRAPPER[0] + readFileSync(file, 'latin1') + GRAMJS_WRAPPER[1], { filename: file });
+const script = new Script(GRAMJS_WRAPPER[0] + readFileSync(file, 'latin1') + GRAMJS_WRAPPER[1], { filename: name });
 const module = { exports: {} };
-script.runInThisContext()(module.exports, createRequire(file), module, file, dirname(file));
+script.runInThisContext()(module.exports, createRequire(name), module, name, dirname(name));
 const modules = module.exports;
 // 'telegram' first: GramJS's modules require each other in cycles that only its index enters right.
 for (const name of ['telegram', ...Object.keys(modules)]) void modules[name];

@@ -4,7 +4,7 @@
 // code, and each function it runs, costs about 20 ms on every start without it. A cache this V8
 // cannot use (another Node.js version or V8 flags) is ignored by V8 and the code is compiled as
 // usual; the code that runs is the same either way.
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,9 +21,11 @@ export function gramjs() {
   const file = fileURLToPath(new URL('./gramjs.cjs', import.meta.url));
   // The build checked that the file is ASCII, which latin1 reads as UTF-8 would, only faster.
   const source = readFileSync(file, 'latin1');
+  // V8 checks that a cache suits its version, flags and the source's length; a cache older than the
+  // file (the file edited since the build) is not used either.
   let cachedData;
   try {
-    cachedData = readFileSync(`${file}.cache`);
+    if (statSync(`${file}.cache`).mtimeMs >= statSync(file).mtimeMs) cachedData = readFileSync(`${file}.cache`);
   } catch {
     cachedData = undefined;
   }
