@@ -96,7 +96,10 @@ async function runScript(config: Config, cli: CliOptions, mode: RunMode): Promis
   if (mode === 'exec') lines = execLines(cli.exec);
   else {
     rl = createInterface({ input: process.stdin, crlfDelay: Infinity, terminal: false });
-    lines = rl;
+    // The iterator is made now, not when the first line is wanted: readline drops the lines that
+    // arrive while nobody iterates (all of a short script, during -W's sync); its iterator keeps them.
+    const it = rl[Symbol.asyncIterator]();
+    lines = { [Symbol.asyncIterator]: () => it };
     // Ctrl-C must also end a read that is waiting for input.
     abort.signal.addEventListener('abort', () => rl?.close(), { once: true });
   }

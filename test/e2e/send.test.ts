@@ -293,6 +293,18 @@ describe('the binary', () => {
     expect(sent(CAROL)).toEqual(['after sync']);
   });
 
+  it('-W in pipe mode: sync first, then every line of standard input, one answer each', async () => {
+    s = await sandboxSession();
+    const input = ['version', `msg ${ALICE} piped after sync`, ...Array.from({ length: 200 }, () => 'version')].join('\n') + '\n';
+    const r = await runTgsh([...s.flags, '-W', '--json'], { input });
+    expect(r.code).toBe(0);
+    const answers = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(answers).toHaveLength(203);
+    expect(answers[0]).toMatchObject({ result: 'SUCCESS', updates: 4 });
+    expect(answers[2]).toMatchObject({ result: 'SUCCESS', chat_id: ALICE });
+    expect(sent(ALICE)).toEqual(['piped after sync']);
+  });
+
   it('429 beyond --max-wait exits 5 with retry_after in JSON', async () => {
     s = await sandboxSession();
     const body = JSON.stringify({ ok: false, error_code: 429, description: 'Too Many Requests: retry after 40', parameters: { retry_after: 40 } });
