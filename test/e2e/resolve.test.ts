@@ -65,8 +65,16 @@ describe.runIf(built)('resolve_username from the built binary', () => {
   it('without credentials: one FAIL line and exit status 4 in -e mode', async () => {
     const r = await runTgsh(['-e', 'resolve_username example_user'], { home: home() });
     expect(r.code).toBe(4);
-    expect(r.stdout).toBe('FAIL: 401: resolving @example_user needs Telegram credentials: the peer store does not know it\n');
-    expect(r.stderr).toContain('--api-id and --api-hash');
+    expect(r.stdout).toBe(
+      'FAIL: 401: resolving @example_user needs --api-id (TG_API_ID) and --api-hash (TG_API_HASH) (or, for public channels and groups only, --bot-token (TG_BOT_TOKEN)); the peer store does not know it\n',
+    );
+    expect(r.stderr).toContain('https://my.telegram.org');
+    // Half the credentials: the missing half is named; [force] is not told the store lacks it.
+    const half = await runTgsh(['--api-id', '17349', '-e', 'resolve_username --force example_user'], { home: home() });
+    expect(half.code).toBe(4);
+    expect(half.stdout).toBe(
+      'FAIL: 401: resolving @example_user needs --api-hash (TG_API_HASH) (or, for public channels and groups only, --bot-token (TG_BOT_TOKEN)); [force]: the peer store was not asked\n',
+    );
     const bad = await runTgsh([...session.flags, '--bot-token', '7000000001:not-the-token', '-e', 'resolve_username example_user'], { home: home() });
     expect(bad.code).toBe(4);
     expect(bad.stdout).toBe('FAIL: 401: RPC_CALL_FAIL 400: ACCESS_TOKEN_INVALID: Telegram refused the bot token\n');

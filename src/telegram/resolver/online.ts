@@ -220,9 +220,12 @@ export class Online {
         });
       }
       if (f.code === 429) throw floodFailure(f.retryAfter ?? 1, this.context(`resolving @${username} through the Bot API`, username));
-      throw new TgshError(ErrorCode.SERVER, `RPC_CALL_FAIL 400: USERNAME_NOT_OCCUPIED (@${username} not found; tried: the peer store, then the Bot API (getChat): ${f.code} ${f.description})`, {
-        hint: 'the Bot API finds only public channels and supergroups by @name; to look up users and bots give MTProto credentials: --api-id and --api-hash from https://my.telegram.org',
-      });
+      // Not found by the Bot API says nothing of users and bots: only MTProto can look them up.
+      throw new TgshError(
+        ErrorCode.NOT_LOGGED_IN,
+        `@${username} is not a public channel or group the Bot API knows (getChat: ${f.code} ${f.description}); users and bots are looked up over MTProto, which needs --api-id and --api-hash (tried: the peer store, then the Bot API)`,
+        { failure: 'auth', hint: 'get the api id and hash from https://my.telegram.org (README: Getting credentials)' },
+      );
     }
     return this.d.store.upsert(peerInputOfBotApiChat(chat), 'botapi');
   }

@@ -87,9 +87,10 @@ export class TgshResolver implements Resolver {
       }
       if (this.hasMtproto) return (await this.online()).resolveUsername(username, opts.signal);
       if (this.settings.botToken) return (await this.online()).resolveByBotApi(username, opts.signal);
-      throw new TgshError(ErrorCode.NOT_LOGGED_IN, `resolving @${username} needs Telegram credentials: the peer store does not know it`, {
+      const why = opts.force ? '[force]: the peer store was not asked' : 'the peer store does not know it';
+      throw new TgshError(ErrorCode.NOT_LOGGED_IN, `resolving @${username} needs ${missingSettings(this.settings, 'mtproto').join(' and ')} (or, for public channels and groups only, --bot-token (TG_BOT_TOKEN)); ${why}`, {
         failure: 'auth',
-        hint: 'give --api-id and --api-hash (from https://my.telegram.org) and --bot-token (from @BotFather), or try the offline sandbox with --sandbox',
+        hint: 'the api id and hash come from https://my.telegram.org, a bot token from @BotFather; or try the offline sandbox with --sandbox',
       });
     });
   }

@@ -212,9 +212,12 @@ describe('without MTProto credentials (a bot token only)', () => {
       expect(store.byUsername('tgsh_news')).toMatchObject({ kind: 'channel', id: 1098765432, sources: ['botapi'], bio: 'Announcements from the sandbox.' });
       expect(store.byUsername('tgsh_chat')?.kind).toBe('supergroup');
       const [r] = await s.run('resolve_username example_user');
-      expect(r).toMatchObject({ kind: 'fail', code: 71 });
-      expect((r as { error: string }).error).toBe('RPC_CALL_FAIL 400: USERNAME_NOT_OCCUPIED (@example_user not found; tried: the peer store, then the Bot API (getChat): 400 Bad Request: chat not found)');
-      expect((r as { hint: string }).hint).toContain('--api-id and --api-hash');
+      // Not a USERNAME_NOT_OCCUPIED: the name may well be a user's. Missing credentials: exit status 4.
+      expect(r).toMatchObject({ kind: 'fail', code: 401, failure: 'auth' });
+      expect((r as { error: string }).error).toBe(
+        '@example_user is not a public channel or group the Bot API knows (getChat: 400 Bad Request: chat not found); users and bots are looked up over MTProto, which needs --api-id and --api-hash (tried: the peer store, then the Bot API)',
+      );
+      expect((r as { hint: string }).hint).toContain('https://my.telegram.org');
       expect(resolves()).toBe(n); // no MTProto at all
       // The *_info commands answer from the store then.
       expect(await s.text('channel_info @tgsh_news')).toBe('Channel tgsh News @tgsh_news (#1098765432):\n\tabout: Announcements from the sandbox.\n');
