@@ -1,6 +1,7 @@
 // tgsh's entry: flags, then one of the run modes. Ink/React, GramJS and grammY are imported only
 // by the code paths that need them, so `tgsh -e help` starts almost as fast as node itself.
 
+import { showControls } from '../output/controls.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -74,7 +75,7 @@ export async function main(argv: string[]): Promise<void> {
 async function runScript(config: Config, cli: CliOptions, mode: RunMode): Promise<number> {
   const services = new Services(config);
   const notice = (text: string): void => {
-    if (!config.quiet) process.stderr.write(text.endsWith('\n') ? text : text + '\n');
+    if (!config.quiet) process.stderr.write(showControls(text.endsWith('\n') ? text : text + '\n'));
   };
   const executor = new Executor({ config, services, registry: commandRegistry(), mode, notice });
   // A crash is reported on one line, with every secret scrubbed (library errors carry request

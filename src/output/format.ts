@@ -6,6 +6,7 @@ import type { FailResult, JsonValue, Result } from '../commands/result.js';
 import { toJson } from './json.js';
 import { messageLine } from './message-line.js';
 import { paintFor, type Paint } from './colors.js';
+import { withControlsShown } from './controls.js';
 import { displayName, formatWhen, peerObject } from './peer-object.js';
 import { peerClassOf, type PeerRecord } from '../peers/types.js';
 import { signature } from '../commands/signature.js';
@@ -26,7 +27,7 @@ export interface Answer {
 }
 
 export function formatResult(result: Result, style: OutputStyle): Answer {
-  return style.json ? { stdout: toJson(jsonOf(result)) + '\n', stderr: '' } : textOf(result, style);
+  return style.json ? { stdout: toJson(jsonOf(result)) + '\n', stderr: '' } : textOf(withControlsShown(result), style);
 }
 
 // ---- JSON

@@ -4,11 +4,17 @@
 
 import type { JsonValue } from '../commands/result.js';
 
+/** JSON.stringify's string, with DEL, C1 controls and U+2028/2029 escaped too (terminals and line splitters). */
+function jsonString(s: string): string {
+  const j = JSON.stringify(s);
+  return /[\u007f-\u009f\u2028\u2029]/.test(j) ? j.replace(/[\u007f-\u009f\u2028\u2029]/g, (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0')) : j;
+}
+
 export function toJson(value: JsonValue | undefined): string {
   if (value === null || value === undefined) return 'null';
   switch (typeof value) {
     case 'string':
-      return JSON.stringify(value);
+      return jsonString(value);
     case 'number':
       return Number.isFinite(value) ? String(value) : 'null';
     case 'boolean':
@@ -18,7 +24,7 @@ export function toJson(value: JsonValue | undefined): string {
   const parts: string[] = [];
   for (const [k, v] of Object.entries(value)) {
     if (v === undefined) continue;
-    parts.push(JSON.stringify(k) + ': ' + toJson(v));
+    parts.push(jsonString(k) + ': ' + toJson(v));
   }
   return '{' + parts.join(', ') + '}';
 }

@@ -32,6 +32,10 @@ describe('JSON in telegram-cli style', () => {
     const line = toJson({ error: nasty });
     expect(line).not.toContain('\n');
     expect(JSON.parse(line)).toEqual({ error: nasty });
+    // Nothing a terminal or a line splitter acts on is left raw: DEL, C1 (0x9b is CSI), U+2028/9.
+    const raw = toJson({ t: 'a\u007f\u009b[2J\u2028b' });
+    expect(raw).toBe('{"t": "a\\u007f\\u009b[2J\\u2028b"}');
+    expect(JSON.parse(raw)).toEqual({ t: 'a\u007f\u009b[2J\u2028b' });
   });
 
   it('answers resolve_username example_user exactly as the seed shows', () => {
@@ -58,6 +62,21 @@ describe('JSON in telegram-cli style', () => {
 });
 
 describe('text answers', () => {
+  it('show control characters visibly (a name or text must not drive the terminal); tabs and newlines stay', () => {
+    const f = formatResult(fail(22, "'\u001b[31mred' is not allowed", { hint: 'bell\u0007' }), plain);
+    expect(f.stdout).toBe("FAIL: 22: '^[[31mred' is not allowed\n");
+    expect(f.stderr).toBe('bell^G\n');
+    const sent: Result = {
+      kind: 'sent',
+      message: { messageId: 1, chatId: 1, date: Math.floor(Date.now() / 1000), out: true, chatName: 'Evil\rName', text: 'nul\u0000byte\tand\nnext \u009b2J \u007f' },
+      part: 1,
+      parts: 1,
+    };
+    expect(formatResult(sent, plain).stdout).toMatch(/ Evil\^MName <<< nul\^@byte\tand\nnext \\x9b2J \^\?\n$/);
+    const clean: Result = { kind: 'peers', peers: [example], view: 'contacts' };
+    expect(formatResult(clean, plain).stdout).toBe('Example\t@example_user\tunknown\n');
+  });
+
   it('prints SUCCESS and FAIL lines', () => {
     expect(formatResult({ kind: 'success' }, plain).stdout).toBe('SUCCESS\n');
     expect(formatResult(fail(71, 'RPC_CALL_FAIL 400: USERNAME_NOT_OCCUPIED'), plain).stdout).toBe('FAIL: 71: RPC_CALL_FAIL 400: USERNAME_NOT_OCCUPIED\n');
