@@ -300,9 +300,18 @@ export class PeerStore {
     return out.sort((a, b) => compareNames(a.printName, b.printName));
   }
 
-  /** Every peer the bot has seen, most recently seen first. */
+  /**
+   * The chats of the bot, most recently seen first: peers met in its updates or in Bot API
+   * answers, or with a consent, membership or interaction recorded. Peers only looked up over
+   * MTProto (resolve_username as a user account, a group's member list) and the bot itself are
+   * not its chats.
+   */
   dialogs(opts: { limit?: number; offset?: number } = {}): PeerRecord[] {
-    const all = [...this.repo.values()].sort((a, b) => b.lastSeen - a.lastSeen || compareNames(a.printName, b.printName));
+    const self = this.bot ?? this.credentials.identity()?.id;
+    const isDialog = (p: PeerRecord): boolean =>
+      p.id !== self &&
+      (p.sources.includes('updates') || p.sources.includes('botapi') || p.lastInteraction !== undefined || this.consentOf(p) !== undefined || this.membershipOf(p) !== undefined);
+    const all = [...this.repo.values()].filter(isDialog).sort((a, b) => b.lastSeen - a.lastSeen || compareNames(a.printName, b.printName));
     const offset = Math.max(0, opts.offset ?? 0);
     return all.slice(offset, opts.limit === undefined ? undefined : offset + Math.max(0, opts.limit)).map((p) => this.scoped(p));
   }

@@ -556,16 +556,23 @@ describe('one ledger per bot', () => {
 });
 
 describe('contacts and dialogs', () => {
-  it('contacts are users and bots by print name; dialogs everything, most recently seen first', async () => {
+  it("contacts are users and bots by print name; dialogs the bot's chats, most recently seen first", async () => {
     const clock = manualClock();
     const { s } = await fresh(clock);
+    // Met over MTProto only (a lookup), and the bot itself: not the bot's chats.
+    s.upsert({ kind: 'user', id: 4, firstName: 'Looked Up' }, 'mtproto');
+    s.upsert({ kind: 'bot', id: 5, firstName: 'Me' }, 'updates');
+    s.useBot(5);
     s.upsert({ kind: 'user', id: 1, firstName: 'zed' }, 'botapi');
     clock.advance(1000);
     s.upsert({ kind: 'bot', id: 2, firstName: 'Alpha' }, 'botapi');
     clock.advance(1000);
     s.upsert({ kind: 'chat', id: 3, title: 'Group' }, 'botapi');
-    expect(s.contacts().map((p) => p.printName)).toEqual(['Alpha', 'zed']);
+    expect(s.contacts().map((p) => p.printName)).toEqual(['Alpha', 'Looked_Up', 'Me', 'zed']);
     expect(s.dialogs().map((p) => p.printName)).toEqual(['Group', 'Alpha', 'zed']);
+    // A consent learned over any path makes a chat of it.
+    s.setConsent({ kind: 'user', id: 4 }, 'started');
+    expect(s.dialogs().map((p) => p.printName)).toContain('Looked_Up');
     expect(s.dialogs({ limit: 1, offset: 1 }).map((p) => p.printName)).toEqual(['Alpha']);
     expect(s.dialogs({ limit: 5, offset: 5 })).toEqual([]);
   });

@@ -185,7 +185,7 @@ describe('sync', () => {
       expect(await other.text('settings consent_policy strict')).toBeTruthy();
       const [refused] = await other.run('msg Alice_Started hello');
       expect(refused).toMatchObject({ kind: 'fail' });
-      expect(JSON.stringify(refused)).toMatch(/not started/i);
+      expect(JSON.stringify(refused)).toMatch(/not (known to have )?started the bot/i);
       expect(s.sandbox.world.received(ALICE, { bot: OTHER_BOT_ID })).toHaveLength(0);
     } finally {
       await other.close();
