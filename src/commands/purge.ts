@@ -18,14 +18,13 @@ export const purge: CommandSpec = {
     if (!(days > 0)) return fail(ErrorCode.BAD_ARGUMENT, '--inactive-days must be above 0');
     const dryRun = options['dry-run'] === true;
     const peers = store.purge({ inactiveDays: days, dryRun });
+    const names = peers.map((p) => p.printName);
+    const verb = dryRun ? 'would purge' : 'purged';
+    const who = peers.length === 1 ? 'peer' : 'peers';
     return {
-      kind: 'fields',
-      fields: [
-        [dryRun ? 'would_purge' : 'purged', peers.length],
-        ['inactive_days', days],
-        ['dry_run', dryRun],
-        ['peers', peers.map((p) => p.printName)],
-      ],
+      kind: 'text',
+      text: `${verb} ${peers.length} ${who} inactive for ${days} days${names.length ? ': ' + names.join(' ') : ''}`,
+      json: { [dryRun ? 'would_purge' : 'purged']: peers.length, inactive_days: days, dry_run: dryRun, peers: names },
     };
   },
 };

@@ -190,7 +190,7 @@ describe('purge', () => {
     store.upsert({ kind: 'user', id: 2, firstName: 'Month', at: now - 40 * 24 * HOUR }, 'botapi');
     store.upsert({ kind: 'user', id: 3, firstName: 'Today', interaction: true }, 'botapi');
     store.upsert({ kind: 'chat', id: 4, title: 'Old chat', at: now - 400 * 24 * HOUR }, 'botapi');
-    expect((await sh.run('purge --dry-run --inactive-days 30')).out).toBe('would_purge\t2\ninactive_days\t30\ndry_run\ttrue\npeers\t["Ancient", "Month"]\n');
+    expect((await sh.run('purge --dry-run --inactive-days 30')).out).toBe('would purge 2 peers inactive for 30 days: Ancient Month\n');
     expect(store.size).toBe(4);
     expect(await sh.json('purge')).toEqual([{ purged: 1, inactive_days: 180, dry_run: false, peers: ['Ancient'] }]);
     expect(await sh.json('purge --inactive-days=30')).toEqual([{ purged: 1, inactive_days: 30, dry_run: false, peers: ['Month'] }]);
