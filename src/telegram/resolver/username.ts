@@ -5,7 +5,9 @@
 import { ErrorCode } from '../../commands/result.js';
 import { TgshError } from '../../util/errors.js';
 
-const TME_RE = /^(?:https?:\/\/)?(?:www\.)?(?:t|telegram)\.me\/([^/?#\s]*)\/?(?:[?#].*)?$/i;
+// t.me/name, t.me/name/123 (a post: its chat's name), t.me/s/name (a channel's preview page).
+const TME_RE = /^(?:https?:\/\/)?(?:www\.)?(?:t|telegram)\.me\/(?:s\/)?([^/?#\s]*)(?:\/\d+)?\/?(?:[?#].*)?$/i;
+const INVITE_RE = /^(?:https?:\/\/)?(?:www\.)?(?:t|telegram)\.me\/(?:\+|joinchat\/)/i;
 
 export const USERNAME_RULES = 'a username is 5 to 32 characters of A-z, 0-9 and _ (collectible ones may have 4), starts with a letter and does not end with _';
 
@@ -31,6 +33,11 @@ export function usernameProblem(name: string): string | undefined {
 
 /** The bare, checked username; throws the FAIL (code 22) that names the broken rule. */
 export function checkedUsername(input: string): string {
+  if (INVITE_RE.test(input.trim())) {
+    throw new TgshError(ErrorCode.BAD_ARGUMENT, 'an invite link (t.me/+... or t.me/joinchat/...) names no username: it can only be opened in a Telegram app to join', {
+      hint: 'give the group\'s or channel\'s @username, or its Bot API id (-100...) once the bot is a member',
+    });
+  }
   const name = bareUsername(input);
   const problem = usernameProblem(name);
   if (problem) {

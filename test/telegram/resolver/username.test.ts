@@ -10,6 +10,15 @@ describe('username syntax', () => {
     expect(bareUsername('https://t.me/example_user')).toBe('example_user');
     expect(bareUsername('http://telegram.me/example_user/')).toBe('example_user');
     expect(bareUsername('t.me/tgsh_news?start=x')).toBe('tgsh_news');
+    // A post link names its chat; t.me/s/ is a channel's preview page.
+    expect(bareUsername('https://t.me/tgsh_news/123')).toBe('tgsh_news');
+    expect(bareUsername('https://t.me/s/tgsh_news')).toBe('tgsh_news');
+  });
+
+  it('says what an invite link is instead of judging its characters', () => {
+    for (const link of ['https://t.me/+AbCdEf123', 't.me/joinchat/AbCdEf']) {
+      expect(() => checkedUsername(link)).toThrow(/an invite link .* names no username/);
+    }
   });
 
   it('accepts what Telegram accepts, 4-character collectibles included', () => {
