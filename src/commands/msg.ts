@@ -2,7 +2,10 @@ import { ErrorCode, fail, type Result } from './result.js';
 import type { CommandSpec, OptionSpec } from './types.js';
 
 /** `--force` on the send commands: the same as the `[force]` modifier. */
-export const FORCE_OPTION: OptionSpec = { name: 'force', description: 'send even to a user who blocked the bot or sent /stop (and under consent_policy strict)' };
+export const FORCE_OPTION: OptionSpec = {
+  name: 'force',
+  description: 'send even to a user who blocked the bot or sent /stop (and under consent_policy strict), and texts of more than 20 messages',
+};
 
 export const msg: CommandSpec = {
   name: 'msg',
@@ -18,16 +21,19 @@ export const msg: CommandSpec = {
     'An @username tgsh has not met is looked up first. Modifiers: [html], [markdown] (MarkdownV2),',
     '[disable_preview], [reply=<message id>], [force].',
     'Text over 4096 characters is sent as several messages, cut at paragraph, then line, then word',
-    'boundaries (with [html]/[markdown] only where no markup is open); one answer per part.',
+    'boundaries (with [html]/[markdown] only where no markup is open); one answer per part. A text',
+    'of more than 20 parts (about 80,000 characters) is refused unless [force].',
   ].join('\n'),
   async run(ctx, input): Promise<Result[] | Result> {
-    const { modifierOf, parseModeOf, prepare, sendParts } = await import('./sending.js');
+    const { modifierOf, parseModeOf, partsCapRefusal, prepare, sendParts } = await import('./sending.js');
     const text = input.args.text as string;
     const mode = parseModeOf(ctx);
     if (text.trim() === '') return fail(ErrorCode.BAD_ARGUMENT, 'the message is empty', { hint: 'give some text after the peer' });
     const { splitText } = await import('../telegram/botapi/split.js');
     const split = splitText(text, mode);
     if (!split.ok) return fail(ErrorCode.BAD_ARGUMENT, split.error, { hint: `split the text yourself, or send it without ${modifierOf(mode) ?? 'a parse mode'}` });
+    const capped = await partsCapRefusal(ctx, input, 'the text', text.length, split.parts.length);
+    if (capped) return capped;
     const p = await prepare(ctx, input, 'msg');
     const m = ctx.modifiers;
     return sendParts(

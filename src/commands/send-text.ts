@@ -2,9 +2,6 @@ import { ErrorCode, fail, type Result } from './result.js';
 import { FORCE_OPTION } from './msg.js';
 import type { CommandSpec } from './types.js';
 
-/** More parts than this is a file to send as a document, not a burst of messages. */
-const MAX_PARTS = 50;
-
 export const sendText: CommandSpec = {
   name: 'send_text',
   group: 'messages',
@@ -14,9 +11,9 @@ export const sendText: CommandSpec = {
   ],
   options: [FORCE_OPTION],
   summary: "Sends a text file's contents as a message (split like msg when long)",
-  help: 'The file is read as UTF-8. Modifiers as for msg.',
+  help: 'The file is read as UTF-8. Modifiers as for msg; more than 20 parts (about 80,000 characters) only with [force].',
   async run(ctx, input): Promise<Result[] | Result> {
-    const { modifierOf, parseModeOf, prepare, sendParts } = await import('./sending.js');
+    const { modifierOf, parseModeOf, partsCapRefusal, prepare, sendParts } = await import('./sending.js');
     const file = input.args.file as string;
     const mode = parseModeOf(ctx);
     const [{ readTextFile }, { splitText }] = await Promise.all([import('../telegram/botapi/files.js'), import('../telegram/botapi/split.js')]);
@@ -25,9 +22,8 @@ export const sendText: CommandSpec = {
     if (read.text.trim() === '') return fail(ErrorCode.BAD_ARGUMENT, `'${file}' holds no text`, { hint: 'Telegram does not send empty messages' });
     const split = splitText(read.text, mode);
     if (!split.ok) return fail(ErrorCode.BAD_ARGUMENT, split.error, { hint: `split the file yourself, or send it without ${modifierOf(mode) ?? 'a parse mode'}` });
-    if (split.parts.length > MAX_PARTS) {
-      return fail(ErrorCode.BAD_ARGUMENT, `'${file}' would be ${split.parts.length} messages`, { hint: `send it as a file with send_document` });
-    }
+    const capped = await partsCapRefusal(ctx, input, `'${file}'`, read.text.length, split.parts.length);
+    if (capped) return capped;
     const p = await prepare(ctx, input, 'send_text');
     const m = ctx.modifiers;
     return sendParts(

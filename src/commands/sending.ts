@@ -39,14 +39,33 @@ export function modifierOf(mode: ParseMode | undefined): '[html]' | '[markdown]'
   return mode === 'HTML' ? '[html]' : mode === 'MarkdownV2' ? '[markdown]' : undefined;
 }
 
+/** `[force]` or `--force`: skip the local refusals (consent, the parts cap). */
+export function forced(ctx: CommandContext, input: ParsedArgs): boolean {
+  return ctx.modifiers.force === true || input.options.force === true;
+}
+
+/**
+ * The FAIL for a text that would go as more than MAX_PARTS messages (unless forced); `what` names
+ * it (`the text`, `'notes.txt'`).
+ */
+export async function partsCapRefusal(ctx: CommandContext, input: ParsedArgs, what: string, chars: number, parts: number): Promise<Result | undefined> {
+  const { MAX_PARTS, TEXT_LIMIT } = await import('../telegram/botapi/split.js');
+  if (parts <= MAX_PARTS || forced(ctx, input)) return undefined;
+  const n = (x: number): string => x.toLocaleString('en-US');
+  return fail(
+    22,
+    `${what} has ${n(chars)} characters and would go as ${n(parts)} messages, more than the ${MAX_PARTS} tgsh sends for one text (about ${n(Math.round((MAX_PARTS * TEXT_LIMIT) / 10_000) * 10_000)} characters): not sent`,
+    { hint: '[force] (or --force) sends it anyway; send_document sends it as one file' },
+  );
+}
+
 /** The sender, the recipient and the consent check; throws TgshError (the FAIL to show). */
 export async function prepare(ctx: CommandContext, input: ParsedArgs, what: string): Promise<Prepared> {
   const notice = (t: string): void => ctx.notice(t);
   const sender = await senderOf(ctx.services, notice, what);
   const store = await ctx.services.store(notice);
   const to = await resolveSendTarget(input.args.peer as PeerRef, { services: ctx.services, store, sender, notice, signal: ctx.signal });
-  const force = ctx.modifiers.force === true || input.options.force === true;
-  const refusal = consentGate(to.peer, store.settings.get('consent_policy'), force);
+  const refusal = consentGate(to.peer, store.settings.get('consent_policy'), forced(ctx, input));
   if (refusal) {
     const startLink = refusal === 'not_started' ? await sender.startLinkIfKnown() : undefined;
     const x = explainLocalRefusal(refusal, { ...explainBase(ctx, sender, to), startLink, when: to.peer?.consent?.at });

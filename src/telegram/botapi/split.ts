@@ -17,6 +17,12 @@ import type { ParseMode } from './send.js';
 export const TEXT_LIMIT = 4096;
 export const CAPTION_LIMIT = 1024;
 
+/**
+ * At most this many messages from one msg or send_text (about 80,000 characters) unless [force]:
+ * as with [xN]'s cap, a slip (a log pasted whole, the wrong file) must not flood a chat.
+ */
+export const MAX_PARTS = 20;
+
 export type SplitResult = { ok: true; parts: string[] } | { ok: false; error: string };
 
 /** Where a text may be cut and how much of it Telegram will count, position by position. */
