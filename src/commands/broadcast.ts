@@ -24,7 +24,9 @@ const HELP = [
   'leaves it to --resume later. Every recipient is journaled (profile folder, broadcasts/) before its',
   'request leaves; the id is printed when it starts. A recipient tgsh was sending to when it died is',
   '"unknown" (it may have the message): --resume lists them and sends them nothing unless',
-  '--resend-unknown. Exit status 1 when a recipient failed or is unknown.',
+  '--resend-unknown. Exit status 1 when a recipient failed or is unknown. The report\'s rate is',
+  'messages sent per second from the first request to the last answer; none (null in JSON) when',
+  'fewer than 2 were sent or that took under a second.',
 ].join('\n');
 
 export const broadcast: CommandSpec = {

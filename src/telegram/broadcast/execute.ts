@@ -12,7 +12,7 @@ import { sendOne, type OutgoingContent, type SendFailure } from '../botapi/send.
 import type { BotSender } from '../botapi/sender.js';
 import type { JournalHeader, JournalWriter } from './journal.js';
 import { barProgress, noticeProgress, silentProgress, type Progress, type ProgressSnapshot } from './progress.js';
-import { broadcastResult } from './report.js';
+import { broadcastRate, broadcastResult } from './report.js';
 import { BroadcastScheduler, type BroadcastJob } from './scheduler.js';
 import { countStatuses, type RecipientState } from './types.js';
 
@@ -115,7 +115,7 @@ export async function execute(ctx: CommandContext, x: Execution): Promise<Result
         Object.assign(st, { status: s.status, reason: s.failure.reason, error: e.error, code: s.failure.code || undefined, startLink: e.link });
         if (s.status === 'failed') failed++;
         else unknown++;
-        progress.line(`tgsh: broadcast ${id}: ${st.peer}: ${e.error}${e.link ? `; start link ${e.link}` : ''}`);
+        progress.line(`tgsh: broadcast ${id}: ${st.peer}: ${e.error}${e.link && !e.error.includes(e.link) ? `; start link ${e.link}` : ''}`);
       }
       if (s.status !== 'retry') {
         try {
@@ -159,8 +159,8 @@ export async function execute(ctx: CommandContext, x: Execution): Promise<Result
     stop,
     stopExplained,
     seconds: (Date.now() - startedAt) / 1000,
-    // A rate over less than a second says little (a handful of sends on loopback).
-    rate: active >= 1 ? sent / active : 0,
+    // None over less than a second or under two sends: it would say little (one send, loopback).
+    rate: broadcastRate(sent, active),
     floodWaitSeconds: st.stalledMs / 1000,
   });
 }

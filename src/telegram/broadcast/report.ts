@@ -15,10 +15,32 @@ export interface RunReport {
   stopExplained?: { code: number; error: string; hint?: string; failure?: 'auth' | 'flood' | 'usage' };
   /** How long this run took. */
   seconds: number;
-  /** Messages per second between the first request and the last answer of this run (0: too short to tell). */
-  rate: number;
+  /**
+   * Messages sent per second between the first request and the last answer of this run;
+   * undefined when that says little (see broadcastRate).
+   */
+  rate?: number;
   /** Seconds this run could send nothing because of Telegram's retry_after waits. */
   floodWaitSeconds?: number;
+}
+
+/** Below either, a rate says little (one send, or a handful on a fast link): none is given. */
+export const RATE_MIN_SENT = 2;
+export const RATE_MIN_SECONDS = 1;
+
+/**
+ * The rate of a run: messages sent per second of active time (from the first request to the last
+ * answer). Undefined when fewer than RATE_MIN_SENT were sent or the run was active less than
+ * RATE_MIN_SECONDS.
+ */
+export function broadcastRate(sent: number, activeSeconds: number): number | undefined {
+  if (sent < RATE_MIN_SENT || !(activeSeconds >= RATE_MIN_SECONDS)) return undefined;
+  return sent / activeSeconds;
+}
+
+/** `; start link L` unless the error already gives the link. */
+function linkSuffix(error: string | undefined, link: string | undefined): string {
+  return link && !(error ?? '').includes(link) ? `; start link ${link}` : '';
 }
 
 export function recipientJson(s: RecipientState): JsonValue {
@@ -50,7 +72,7 @@ export function problemLines(states: readonly RecipientState[], withSent = false
   for (const s of states) {
     if (s.status === 'sent' && !withSent) continue;
     const what = s.status === 'pending' ? 'not sent' : s.status;
-    const detail = s.status === 'sent' ? `message ${s.messageId ?? '?'}` : `${s.error ?? ''}${s.startLink ? `; start link ${s.startLink}` : ''}`;
+    const detail = s.status === 'sent' ? `message ${s.messageId ?? '?'}` : `${s.error ?? ''}${linkSuffix(s.error, s.startLink)}`;
     out.push(`  ${what.padEnd(8)} ${s.peer}${detail ? ': ' + detail : ''}`);
   }
   return out;
@@ -62,13 +84,17 @@ function seconds(n: number): string {
 
 export function broadcastResult(r: RunReport): Result {
   const c = countStatuses(r.states);
-  const waited = r.floodWaitSeconds && r.floodWaitSeconds >= 0.05 ? `, ${seconds(r.floodWaitSeconds)} s of it in Telegram's flood waits` : '';
-  const timing = `in ${seconds(r.seconds)} s${r.rate > 0 ? ` (${r.rate.toFixed(1)} messages/s${waited})` : ''}`;
+  const rate = r.rate !== undefined && r.rate > 0 ? r.rate : undefined;
+  const details: string[] = [];
+  if (rate !== undefined) details.push(`${rate.toFixed(1)} messages/s`);
+  if (r.floodWaitSeconds && r.floodWaitSeconds >= 0.05) details.push(`${seconds(r.floodWaitSeconds)} s of it in Telegram's flood waits`);
+  const timing = `in ${seconds(r.seconds)} s${details.length > 0 ? ` (${details.join(', ')})` : ''}`;
   const extra: Record<string, JsonValue> = {
     broadcast_id: r.id,
     ...countsJson(c),
     seconds: Math.round(r.seconds * 1000) / 1000,
-    rate: Math.round(r.rate * 100) / 100,
+    // null: too few sends, or too short a run, to tell (broadcastRate).
+    rate: rate === undefined ? null : Math.round(rate * 100) / 100,
     flood_wait_seconds: Math.round((r.floodWaitSeconds ?? 0) * 1000) / 1000,
     recipients: r.states.map(recipientJson),
   };
@@ -99,7 +125,7 @@ export function broadcastResult(r: RunReport): Result {
   if (c.failed > 0 || c.unknown > 0 || c.pending > 0) {
     const first = r.states.find((s) => s.status === 'failed') ?? r.states.find((s) => s.status === 'unknown') ?? r.states.find((s) => s.status === 'pending');
     const hints = [`'broadcast --status ${r.id}' lists every recipient`];
-    if (c.unknown > 0) hints.push(`${resume} --resend-unknown sends to the ${c.unknown} unknown again (they may get it twice)`);
+    if (c.unknown > 0) hints.push(`'broadcast --resume ${r.id} --resend-unknown' sends to the ${c.unknown} unknown again (they may get it twice)`);
     return fail(ErrorCode.SERVER, `broadcast ${r.id}: ${countsText(c)} ${timing}; ${first!.peer}: ${first!.error ?? first!.status}`, { hint: hints.join('; '), extra });
   }
   const lines = [`broadcast ${r.id}: ${countsText(c)} ${timing}`, ...problemLines(r.states)];
