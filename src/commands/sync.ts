@@ -16,12 +16,18 @@ export const sync: CommandSpec = {
     '(and its payload) -> started, /stop -> stopped, blocking the bot -> blocked, writing again ->',
     'started. An update is confirmed to Telegram only once the store is saved, so nothing is lost',
     "or counted twice. A webhook is never deleted without --delete-webhook. 'tgsh -W' runs sync",
-    'before the -e commands.',
+    "before the -e commands. A flood wait (429) within --max-wait is sat out, as for sends.",
   ].join('\n'),
   async run(ctx, { options }): Promise<Result> {
     const { pollerOf } = await import('../telegram/updates/index.js');
     const poller = await pollerOf(ctx.services, (t) => ctx.notice(t), 'sync');
-    const r = await poller.drain({ signal: ctx.signal, deleteWebhook: options['delete-webhook'] === true });
+    const r = await poller.drain({
+      signal: ctx.signal,
+      deleteWebhook: options['delete-webhook'] === true,
+      // A 429 within --max-wait is sat out, as for sends; a longer one fails (exit status 5).
+      maxWaitSeconds: ctx.config.maxWaitSeconds,
+      onWait: (s) => ctx.notice(`tgsh: Telegram asks to wait ${s} s before reading the bot's updates (429); waiting`),
+    });
     // One line per peer: where its consent was before the sync and where it ended.
     const byPeer = new Map<PeerRecord, { from?: ConsentState; to: ConsentState; payload?: string }>();
     for (const c of r.consentChanges) {

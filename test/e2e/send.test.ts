@@ -201,7 +201,7 @@ describe('refusals, one line each, and the consent ledger', () => {
     await store.settings.set('consent_policy', 'strict');
     const before = sendCalls();
     const [r] = await s.json(`msg ${CAROL} hi`);
-    expect(r).toMatchObject({ result: 'FAIL', error: expect.stringContaining('consent_policy is strict'), start_link: 'https://t.me/tgsh_sandbox_bot' });
+    expect(r).toMatchObject({ result: 'FAIL', error: expect.stringContaining('is not known to have started the bot (consent_policy strict)'), start_link: 'https://t.me/tgsh_sandbox_bot' });
     expect(sendCalls()).toBe(before);
     expect(await s.text(`msg ${ALICE} started users are fine`)).toContain('<<< started users are fine');
     s.sandbox.world.driver.start(CAROL);

@@ -3,8 +3,11 @@
 // TgshError / FailResult; nothing here holds the token (descriptions are scrubbed upstream).
 
 import type { FailureClass, JsonValue } from '../../commands/result.js';
-import type { BotApiFailure } from './api.js';
+import type { Secret } from '../../util/secret.js';
+import { describeBotApiFailure, type BotApiFailure } from './api.js';
+import { UnexpectedAnswer } from './answers.js';
 import type { LocalRefusal } from './consent.js';
+import { BotApiCallError, FloodWaitCancelled, MAX_FLOOD_WAITS, type FloodGiveUp } from './flood.js';
 import type { SendFailure } from './send.js';
 
 export interface Explanation {
@@ -42,8 +45,53 @@ function telegramSaid(f: { code: number; description: string }): string {
 
 function startLinkHint(ctx: ExplainContext): string {
   return ctx.startLink
-    ? `send them the start link ${ctx.startLink}; once they press Start, run 'sync' and send again`
+    ? `once they open ${ctx.startLink} and press Start, run 'sync' and send again`
     : `ask them to open the bot and press Start (start_link prints the link), then run 'sync' and send again`;
+}
+
+/** What to send them, on the FAIL line itself (stdout): the start link when it is known. */
+function sendThemTheLink(ctx: ExplainContext): string {
+  return ctx.startLink ? `; send them the start link ${ctx.startLink}` : '';
+}
+
+/**
+ * A 429 that was not sat out, as one line: `subject` is what could not be done (`before sending to
+ * Alice again`, or empty), `prefix` names the call (`getUpdates: `), `again` the retry for the hint.
+ */
+export function floodExplanation(g: FloodGiveUp, o: { prefix?: string; subject?: string; maxWaitSeconds: number; again: string }): Explanation {
+  const n = g.retryAfter;
+  const prefix = o.prefix ?? '';
+  const subject = o.subject ? ` ${o.subject}` : '';
+  const base = { code: 420, failure: 'flood' as const, retryAfter: n };
+  switch (g.why) {
+    case 'waits':
+      return {
+        ...base,
+        error: `${prefix}Telegram still asked to wait ${n ?? '?'} s${subject} after ${g.waits} wait${g.waits === 1 ? '' : 's'} (429: Too Many Requests); try again later`,
+        hint: `${o.again} later: tgsh sits out at most ${MAX_FLOOD_WAITS} flood waits for one request`,
+      };
+    case 'no_retry_after':
+      return {
+        ...base,
+        error: `${prefix}Telegram refused for flooding${subject} without saying how long to wait (429: Too Many Requests)`,
+        hint: `${o.again} in a minute`,
+      };
+    case 'max_wait':
+      return {
+        ...base,
+        error: `${prefix}Telegram asks to wait ${n ?? '?'} s${subject} (429: Too Many Requests), longer than --max-wait ${o.maxWaitSeconds}`,
+        hint: `${o.again} after ${n ?? 'a while'} s, or allow the wait with --max-wait ${n ?? 60}`,
+      };
+  }
+}
+
+/** An answer of a shape the Bot API never gives (`{"ok": true, "result": true}` to sendMessage). */
+export function unexpectedAnswer(apiRoot: string, method: string, maybeSent = false): Explanation {
+  return {
+    code: SERVER,
+    error: `the Bot API at ${apiRoot} gave an unexpected answer to ${method}${maybeSent ? ' (the message may or may not have been sent)' : ''}`,
+    hint: 'check that --bot-api-root (TG_BOT_API_ROOT) is a Telegram Bot API server (api.telegram.org or telegram-bot-api)',
+  };
 }
 
 export function networkFailure(message: string, apiRoot: string, delivered: 'no' | 'unknown' | undefined): Explanation {
@@ -72,7 +120,7 @@ export function explainSendFailure(f: SendFailure, ctx: ExplainContext): Explana
     case 'not_started':
       return {
         code: SERVER,
-        error: `${n} has not started the bot, so it can not write to them (${said})`,
+        error: `${n} has not started the bot, so it can not write to them (${said})${sendThemTheLink(ctx)}`,
         hint: startLinkHint(ctx),
         extra: ctx.startLink ? { start_link: ctx.startLink } : undefined,
       };
@@ -95,7 +143,7 @@ export function explainSendFailure(f: SendFailure, ctx: ExplainContext): Explana
     case 'chat_not_found':
       return {
         code: SERVER,
-        error: `Telegram does not know ${n} for this bot (${said})`,
+        error: `Telegram does not know ${n} for this bot (${said})${ctx.isUser ? sendThemTheLink(ctx) : ''}`,
         hint: ctx.isUser
           ? `a bot can write only to users who wrote to it: ${startLinkHint(ctx)}`
           : `add the bot to the group or channel, then run 'sync'`,
@@ -129,15 +177,14 @@ export function explainSendFailure(f: SendFailure, ctx: ExplainContext): Explana
     case 'unauthorized':
       return unauthorized();
     case 'flood':
-      return {
-        code: 420,
-        error: `Telegram asks to wait ${f.retryAfter ?? '?'} s before sending to ${n} again (429: Too Many Requests), longer than --max-wait ${ctx.maxWaitSeconds}`,
-        hint: `send again after ${f.retryAfter ?? 'a while'} s, or allow the wait with --max-wait ${f.retryAfter ?? 60}`,
-        failure: 'flood',
-        retryAfter: f.retryAfter,
-      };
+      return floodExplanation(
+        { retryAfter: f.retryAfter, waits: f.floodWaits ?? 0, why: f.gaveUp ?? (f.retryAfter === undefined ? 'no_retry_after' : 'max_wait') },
+        { subject: `before sending to ${n} again`, maxWaitSeconds: ctx.maxWaitSeconds, again: 'send again' },
+      );
     case 'network':
       return networkFailure(f.description, ctx.apiRoot, f.delivered);
+    case 'bad_answer':
+      return unexpectedAnswer(ctx.apiRoot, f.method ?? 'the send', f.delivered === 'unknown');
     case 'aborted':
       return { code: BAD_ARGUMENT, error: f.delivered === 'unknown' ? 'cancelled while sending (the message may have been sent)' : 'cancelled: not sent' };
     default:
@@ -162,21 +209,43 @@ export function explainLocalRefusal(r: LocalRefusal, ctx: ExplainContext & { whe
         hint: `they are written to again once they send /start; [force] sends anyway`,
       };
     case 'not_started':
+      // tgsh knows only what the bot's updates (sync) and earlier sends told it: the user may well
+      // have started the bot without tgsh having seen it.
       return {
         code: SERVER,
-        error: `${ctx.name} has not started the bot, and consent_policy is strict: not sent`,
-        hint: startLinkHint(ctx),
+        error: `${ctx.name} is not known to have started the bot (consent_policy strict): not sent; run 'sync' to learn who did${ctx.startLink ? `, or send them the start link ${ctx.startLink}` : ''}`,
+        hint: ctx.startLink
+          ? `once they open ${ctx.startLink} and press Start, 'sync' records it; [force] sends anyway`
+          : `ask them to open the bot and press Start (start_link prints the link); [force] sends anyway`,
         extra: ctx.startLink ? { start_link: ctx.startLink } : undefined,
       };
   }
 }
 
-/** A failed Bot API call other than a send (getMe, getChat, getUpdates). */
-export function explainApiFailure(f: BotApiFailure, apiRoot: string, what: string): Explanation {
+/**
+ * A failed Bot API call other than a send (getMe, getChat, getUpdates). `flood`: what the flood
+ * rule decided about a 429 (callWithFloodWaits); without it a 429 reads as longer than --max-wait.
+ */
+export function explainApiFailure(f: BotApiFailure, apiRoot: string, what: string, o: { maxWaitSeconds?: number; flood?: FloodGiveUp } = {}): Explanation {
   if (f.kind === 'network') return networkFailure(f.message, apiRoot, undefined);
   if (f.code === 401) return unauthorized();
   if (f.code === 429) {
-    return { code: 420, error: `${what}: Telegram asks to wait ${f.retryAfter ?? '?'} s (429)`, hint: 'try again later', failure: 'flood', retryAfter: f.retryAfter };
+    const g = o.flood ?? { retryAfter: f.retryAfter, waits: 0, why: f.retryAfter === undefined ? 'no_retry_after' : 'max_wait' };
+    if (g.why === 'max_wait' && o.maxWaitSeconds === undefined) {
+      return { code: 420, error: `${what}: Telegram asks to wait ${f.retryAfter ?? '?'} s (429: Too Many Requests)`, hint: 'try again later', failure: 'flood', retryAfter: f.retryAfter };
+    }
+    return floodExplanation(g, { prefix: `${what}: `, maxWaitSeconds: o.maxWaitSeconds ?? 0, again: 'try again' });
   }
   return { code: SERVER, error: `${what}: Telegram refused (${telegramSaid(f)})` };
+}
+
+/**
+ * Whatever a Bot API call (other than a send) threw, explained: a BotApiCallError (with the flood
+ * rule's verdict), an UnexpectedAnswer, a cancelled flood wait, or grammY's own errors.
+ */
+export function explainCallError(e: unknown, o: { apiRoot: string; what: string; secrets: ReadonlyArray<Secret | string | undefined>; maxWaitSeconds?: number }): Explanation {
+  if (e instanceof UnexpectedAnswer) return unexpectedAnswer(o.apiRoot, e.method);
+  if (e instanceof FloodWaitCancelled) return { code: BAD_ARGUMENT, error: `${o.what}: cancelled while waiting out a flood wait` };
+  if (e instanceof BotApiCallError) return explainApiFailure(e.failure, o.apiRoot, o.what, { maxWaitSeconds: o.maxWaitSeconds, flood: e.flood });
+  return explainApiFailure(describeBotApiFailure(e, o.secrets), o.apiRoot, o.what, { maxWaitSeconds: o.maxWaitSeconds });
 }

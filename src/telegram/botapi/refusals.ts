@@ -39,6 +39,8 @@ export type SendReason =
   | 'refused'
   /** No answer from a Bot API server (see SendFailure.network). */
   | 'network'
+  /** `ok: true`, but the result is not what the method answers (an odd server): maybe sent. */
+  | 'bad_answer'
   /** The caller cancelled (Ctrl-C). */
   | 'aborted';
 

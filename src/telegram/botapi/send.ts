@@ -8,6 +8,8 @@ import type { Message } from 'grammy/types';
 import type { Secret } from '../../util/secret.js';
 import { sleep } from '../../util/sleep.js';
 import { describeBotApiFailure, type NetworkReason } from './api.js';
+import { isMessageAnswer } from './answers.js';
+import { floodVerdict, MAX_FLOOD_WAITS, type FloodGiveUpReason } from './flood.js';
 import type { ChatClass, SendLimiter } from './limiter.js';
 import { classifyRefusal, type SendReason } from './refusals.js';
 
@@ -44,7 +46,7 @@ export interface SendOptions {
   maxWaitSeconds: number;
   /** Told before a 429 wait is sat out (for a notice). */
   onWait?: (seconds: number, target: ChatTarget) => void;
-  /** At most this many 429s are sat out for one message (default 5). */
+  /** At most this many 429s are sat out for one message (default MAX_FLOOD_WAITS, 5). */
   maxFloodRetries?: number;
   /**
    * Resends after a network failure that surely did not reach Telegram (connection refused,
@@ -84,6 +86,11 @@ export interface SendFailure {
   migrateToChatId?: number;
   /** For reason 'network': what failed. */
   network?: NetworkReason;
+  /** For reason 'flood': why it was not sat out, and how many 429s were sat out before. */
+  gaveUp?: FloodGiveUpReason;
+  floodWaits?: number;
+  /** For reason 'bad_answer': the method whose answer was not what the Bot API answers. */
+  method?: string;
   /** 'no': Telegram refused it or it never left; 'unknown': it may have been delivered. */
   delivered: 'no' | 'unknown';
   attempts: number;
@@ -99,7 +106,7 @@ function aborted(target: ChatTarget, delivered: 'no' | 'unknown', attempts: numb
 /** Sends one message. Never throws for Telegram's or the network's reasons: see SendOutcome. */
 export async function sendOne(deps: SendDeps, target: ChatTarget, content: OutgoingContent, opts: SendOptions): Promise<SendOutcome> {
   const sleep = deps.sleep ?? defaultSleep;
-  const maxFlood = opts.maxFloodRetries ?? 5;
+  const maxFlood = opts.maxFloodRetries ?? MAX_FLOOD_WAITS;
   let netRetries = opts.networkRetries ?? 0;
   let floods = 0;
   let attempts = 0;
@@ -118,6 +125,8 @@ export async function sendOne(deps: SendDeps, target: ChatTarget, content: Outgo
           code: 429,
           description: `Too Many Requests: retry after ${retryAfter} (held back by tgsh: Telegram's limits)`,
           retryAfter,
+          gaveUp: 'max_wait',
+          floodWaits: floods,
           delivered: 'no',
           attempts,
           waitedMs,
@@ -131,7 +140,7 @@ export async function sendOne(deps: SendDeps, target: ChatTarget, content: Outgo
     }
     if (opts.signal?.aborted) return aborted(target, 'no', attempts, waitedMs);
     attempts++;
-    let message: Message;
+    let message: unknown;
     try {
       message = await call(deps.api, target, content, opts.signal);
     } catch (e) {
@@ -162,22 +171,25 @@ export async function sendOne(deps: SendDeps, target: ChatTarget, content: Outgo
         };
       }
       const reason: SendReason = f.migrateToChatId !== undefined ? 'migrated' : classifyRefusal(f.code, f.description);
-      if (reason === 'flood' && f.retryAfter !== undefined) {
+      let flood: { gaveUp: FloodGiveUpReason; floodWaits: number } | undefined;
+      if (reason === 'flood') {
         // Nothing more goes to this chat until then, from this message or any other.
-        deps.limiter.penalize(target.chatId, f.retryAfter);
-        if (f.retryAfter <= opts.maxWaitSeconds && floods < maxFlood) {
+        if (f.retryAfter !== undefined) deps.limiter.penalize(target.chatId, f.retryAfter);
+        const v = floodVerdict(f.retryAfter, opts.maxWaitSeconds, floods, maxFlood);
+        if (v.wait) {
           floods++;
-          opts.onWait?.(f.retryAfter, target);
-          waitedMs += f.retryAfter * 1000;
+          opts.onWait?.(v.seconds, target);
+          waitedMs += v.seconds * 1000;
           if (opts.skipLimiter) {
             try {
-              await sleep(f.retryAfter * 1000, opts.signal);
+              await sleep(v.seconds * 1000, opts.signal);
             } catch {
               return aborted(target, 'no', attempts, waitedMs);
             }
           }
           continue; // the limiter holds the next acquire until the penalty is over
         }
+        flood = { gaveUp: v.why, floodWaits: floods };
       }
       return {
         ok: false,
@@ -187,13 +199,35 @@ export async function sendOne(deps: SendDeps, target: ChatTarget, content: Outgo
         description: f.description,
         retryAfter: f.retryAfter,
         migrateToChatId: f.migrateToChatId,
+        ...flood,
         delivered: 'no',
+        attempts,
+        waitedMs,
+      };
+    }
+    if (!isMessageAnswer(message)) {
+      // `{"ok": true}` with something other than a Message (an odd or self-made server): Telegram's
+      // answer is not known, so the message may have been sent (never resent on its own).
+      const method = methodOf(content);
+      return {
+        ok: false,
+        chatId: target.chatId,
+        reason: 'bad_answer',
+        code: 0,
+        description: `unexpected answer to ${method}`,
+        method,
+        delivered: 'unknown',
         attempts,
         waitedMs,
       };
     }
     return { ok: true, chatId: message.chat.id, messageId: message.message_id, date: message.date, message, attempts, waitedMs };
   }
+}
+
+/** The Bot API method that sends this content. */
+export function methodOf(content: OutgoingContent): 'sendMessage' | 'sendPhoto' | 'sendDocument' {
+  return content.kind === 'text' ? 'sendMessage' : content.kind === 'photo' ? 'sendPhoto' : 'sendDocument';
 }
 
 /** grammY types its signal parameter with the abort-controller polyfill; a native one works the same. */

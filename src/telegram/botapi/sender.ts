@@ -7,8 +7,10 @@ import type { Notice, Services } from '../../session/services.js';
 import { requireSettings, type TelegramSettings } from '../../session/telegram.js';
 import { TgshError } from '../../util/errors.js';
 import type { Secret } from '../../util/secret.js';
-import { createBotApi, describeBotApiFailure } from './api.js';
-import { explainApiFailure } from './explain.js';
+import { createBotApi } from './api.js';
+import { isMeAnswer, UnexpectedAnswer } from './answers.js';
+import { explainCallError } from './explain.js';
+import { callWithFloodWaits } from './flood.js';
 import { SendLimiter } from './limiter.js';
 import { sendOne, type ChatTarget, type OutgoingContent, type SendDeps, type SendOptions, type SendOutcome } from './send.js';
 import { startLink } from './start-link.js';
@@ -24,6 +26,8 @@ export interface SenderOptions {
   /** Per request (default 30 s). */
   timeoutSeconds?: number;
   limiter?: SendLimiter;
+  /** --max-wait, for the flood waits of getMe (default 10). */
+  maxWaitSeconds?: number;
 }
 
 export class BotSender {
@@ -36,6 +40,8 @@ export class BotSender {
     readonly apiRoot: string,
     readonly secrets: ReadonlyArray<Secret | undefined>,
     limiter?: SendLimiter,
+    /** --max-wait, for the flood waits of calls other than sends (getMe). */
+    readonly maxWaitSeconds = 10,
   ) {
     this.limiter = limiter ?? new SendLimiter();
   }
@@ -75,10 +81,15 @@ export class BotSender {
 
   private async fetchMe(signal?: AbortSignal): Promise<BotIdentity> {
     try {
-      const me = await this.api.getMe(signal as Parameters<Api['getMe']>[0]);
+      const me: unknown = await callWithFloodWaits(() => this.api.getMe(signal as Parameters<Api['getMe']>[0]), {
+        maxWaitSeconds: this.maxWaitSeconds,
+        signal,
+        secrets: this.secrets,
+      });
+      if (!isMeAnswer(me)) throw new UnexpectedAnswer('getMe');
       return { id: me.id, username: me.username, firstName: me.first_name, lastName: me.last_name };
     } catch (e) {
-      const x = explainApiFailure(describeBotApiFailure(e, this.secrets), this.apiRoot, 'getMe');
+      const x = explainCallError(e, { apiRoot: this.apiRoot, what: 'getMe', secrets: this.secrets, maxWaitSeconds: this.maxWaitSeconds });
       throw new TgshError(x.code, x.error, x);
     }
   }
@@ -88,7 +99,7 @@ export async function createSender(settings: TelegramSettings, opts: SenderOptio
   requireSettings(settings, 'botapi', 'the Bot API');
   const token = settings.botToken!;
   const api = await createBotApi({ token, apiRoot: settings.botApiRoot, timeoutSeconds: opts.timeoutSeconds });
-  return new BotSender(api, settings.botApiRoot, [token, settings.apiHash], opts.limiter);
+  return new BotSender(api, settings.botApiRoot, [token, settings.apiHash], opts.limiter, opts.maxWaitSeconds);
 }
 
 /**
@@ -98,5 +109,7 @@ export async function createSender(settings: TelegramSettings, opts: SenderOptio
 export async function senderOf(services: Services, notice: Notice, what: string): Promise<BotSender> {
   const settings = await services.telegram(notice);
   requireSettings(settings, 'botapi', what);
-  return services.shared('sender', () => createSender(settings, { timeoutSeconds: services.config.botApiTimeoutSeconds }));
+  return services.shared('sender', () =>
+    createSender(settings, { timeoutSeconds: services.config.botApiTimeoutSeconds, maxWaitSeconds: services.config.maxWaitSeconds }),
+  );
 }

@@ -12,8 +12,9 @@ import { botApiChatIdOf, peerClassOf, type PeerClass, type PeerRecord } from '..
 import type { Notice, Services } from '../../session/services.js';
 import type { PeerStore } from '../../store/peer-store.js';
 import { TgshError } from '../../util/errors.js';
-import { describeBotApiFailure } from './api.js';
-import { explainApiFailure } from './explain.js';
+import { isChatAnswer, UnexpectedAnswer } from './answers.js';
+import { explainCallError } from './explain.js';
+import { BotApiCallError, callWithFloodWaits } from './flood.js';
 import { peerInputOfChat } from './peer-input.js';
 import type { BotSender } from './sender.js';
 import type { ChatTarget } from './send.js';
@@ -114,15 +115,22 @@ async function refreshStale(name: string, stored: PeerRecord, d: ResolveDeps): P
 
 async function lookUpUsername(name: string, d: ResolveDeps): Promise<SendTarget> {
   // Public channels and supergroups: the Bot API itself knows them by @username.
+  const what = `looking up @${name}`;
   try {
-    const chat = await d.sender.api.getChat(`@${name}`, d.signal as Parameters<typeof d.sender.api.getChat>[1]);
-    const input = peerInputOfChat(chat);
-    if (input && chat.type !== 'private') return targetOfPeer(d.store.upsert(input, 'botapi'));
+    const chat: unknown = await callWithFloodWaits(() => d.sender.api.getChat(`@${name}`, d.signal as Parameters<typeof d.sender.api.getChat>[1]), {
+      maxWaitSeconds: d.sender.maxWaitSeconds,
+      signal: d.signal,
+      secrets: d.sender.secrets,
+    });
+    if (!isChatAnswer(chat)) throw new UnexpectedAnswer('getChat');
+    const c = chat as Parameters<typeof peerInputOfChat>[0];
+    const input = peerInputOfChat(c);
+    if (input && c.type !== 'private') return targetOfPeer(d.store.upsert(input, 'botapi'));
   } catch (e) {
-    const f = describeBotApiFailure(e, d.sender.secrets);
     // 400 chat not found is the answer for users: go on to the resolver. Anything else is the answer.
-    if (f.kind === 'network' || (f.code !== 400 && f.code !== 403)) {
-      const x = explainApiFailure(f, d.sender.apiRoot, `looking up @${name}`);
+    const f = e instanceof BotApiCallError ? e.failure : undefined;
+    if (!f || f.kind === 'network' || (f.code !== 400 && f.code !== 403)) {
+      const x = explainCallError(e, { apiRoot: d.sender.apiRoot, what, secrets: d.sender.secrets, maxWaitSeconds: d.sender.maxWaitSeconds });
       throw new TgshError(x.code, x.error, x);
     }
   }

@@ -44,7 +44,7 @@ export function decide(outcome: SendOutcome, maxWaitSeconds: number, networkFail
   if (f.reason === 'migrated' && f.migrateToChatId !== undefined) return { kind: 'migrate', chatId: f.migrateToChatId, failure: f };
   if (MESSAGE_LEVEL.has(f.reason)) return { kind: 'stop', stop: { kind: 'fatal', failure: f }, failure: f };
   if (f.reason === 'aborted') return f.delivered === 'no' ? { kind: 'retry', afterMs: 0, failure: f } : { kind: 'unknown', failure: f };
-  if (f.reason === 'network' || f.reason === 'server') {
+  if (f.reason === 'network' || f.reason === 'server' || f.reason === 'bad_answer') {
     const stop = networkFailuresInARow >= NETWORK_FAILURES_TO_STOP;
     if (f.delivered === 'no') {
       return stop ? { kind: 'stop', stop: { kind: 'network', failure: f }, failure: f } : { kind: 'retry', afterMs: 1000 * networkFailuresInARow, failure: f };
@@ -55,7 +55,10 @@ export function decide(outcome: SendOutcome, maxWaitSeconds: number, networkFail
   return { kind: 'failed', failure: f };
 }
 
-/** True for outcomes that say the network (or Telegram's servers) failed, not the recipient. */
+/**
+ * True for outcomes that say the network (or Telegram's servers, or a server that answers what the
+ * Bot API never does) failed, not the recipient.
+ */
 export function isNetworkFailure(outcome: SendOutcome): boolean {
-  return !outcome.ok && (outcome.reason === 'network' || outcome.reason === 'server');
+  return !outcome.ok && (outcome.reason === 'network' || outcome.reason === 'server' || outcome.reason === 'bad_answer');
 }

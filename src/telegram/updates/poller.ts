@@ -14,7 +14,9 @@ import type { Secret } from '../../util/secret.js';
 import { TgshError } from '../../util/errors.js';
 import { sleep } from '../../util/sleep.js';
 import { describeBotApiFailure, type BotApiFailure } from '../botapi/api.js';
-import { explainApiFailure } from '../botapi/explain.js';
+import { isUpdateList, isWebhookInfoAnswer, UnexpectedAnswer } from '../botapi/answers.js';
+import { explainCallError, unexpectedAnswer } from '../botapi/explain.js';
+import { BotApiCallError, callWithFloodWaits } from '../botapi/flood.js';
 import { UpdateApplier, type ApplyResult } from './apply.js';
 import type { UpdateJournal } from './journal.js';
 
@@ -81,6 +83,15 @@ export interface DrainOptions {
   signal?: AbortSignal;
   /** Delete a webhook first (getUpdates is refused while one is set). Never done otherwise. */
   deleteWebhook?: boolean;
+  /**
+   * --max-wait: a 429 whose retry_after is within it is sat out (flood.ts's rule, as for sends);
+   * default 0 (fail at once).
+   */
+  maxWaitSeconds?: number;
+  /** Told before a flood wait is sat out (for a notice). */
+  onWait?: (seconds: number) => void;
+  /** Flood waits; tests pass a fake. Default: real time, abortable. */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
 
 export interface DrainResult extends ApplyResult {
@@ -152,13 +163,13 @@ export class UpdatePoller {
     return this.confirmed;
   }
 
-  private fail(e: unknown, what: string): never {
-    const f = describeBotApiFailure(e, this.d.secrets);
-    if (f.kind === 'refused' && f.code === 409) {
+  private fail(e: unknown, what: string, maxWaitSeconds: number): never {
+    const f = e instanceof BotApiCallError ? e.failure : e instanceof UnexpectedAnswer ? undefined : describeBotApiFailure(e, this.d.secrets);
+    if (f?.kind === 'refused' && f.code === 409) {
       const c = conflictExplanation(f);
       throw new TgshError(71, c.error, { hint: c.hint, extra: { conflict: /webhook/i.test(f.description) ? 'webhook' : 'poller' } });
     }
-    const x = explainApiFailure(f, this.d.apiRoot, what);
+    const x = explainCallError(e, { apiRoot: this.d.apiRoot, what, secrets: this.d.secrets, maxWaitSeconds });
     throw new TgshError(x.code, x.error, x);
   }
 
@@ -222,16 +233,21 @@ export class UpdatePoller {
   private async drainNow(opts: DrainOptions): Promise<DrainResult> {
     const api = this.d.api;
     const signal = opts.signal as Signal;
+    const maxWaitSeconds = opts.maxWaitSeconds ?? 0;
+    // Every request sits out the 429s within --max-wait, as sends do (flood.ts).
+    const call = <T>(fn: () => Promise<T>): Promise<T> =>
+      callWithFloodWaits(fn, { maxWaitSeconds, signal: opts.signal, onWait: opts.onWait, secrets: this.d.secrets, sleep: opts.sleep });
     let webhookDeleted: string | undefined;
     if (opts.deleteWebhook) {
       try {
-        const info = await api.getWebhookInfo(signal);
+        const info: unknown = await call(() => api.getWebhookInfo(signal));
+        if (!isWebhookInfoAnswer(info)) throw new UnexpectedAnswer('getWebhookInfo');
         if (info.url) {
-          await api.deleteWebhook({ drop_pending_updates: false }, signal);
+          await call(() => api.deleteWebhook({ drop_pending_updates: false }, signal));
           webhookDeleted = hostOf(info.url);
         }
       } catch (e) {
-        this.fail(e, 'deleting the webhook');
+        this.fail(e, 'deleting the webhook', maxWaitSeconds);
       }
     }
     const applier = new UpdateApplier(this.d.store);
@@ -239,9 +255,11 @@ export class UpdatePoller {
     for (;;) {
       let batch: Update[];
       try {
-        batch = await api.getUpdates({ offset: this.offset(), limit: BATCH, timeout: 0, allowed_updates: [...ALLOWED_UPDATES] }, signal);
+        const answer: unknown = await call(() => api.getUpdates({ offset: this.offset(), limit: BATCH, timeout: 0, allowed_updates: [...ALLOWED_UPDATES] }, signal));
+        if (!isUpdateList(answer)) throw new UnexpectedAnswer('getUpdates');
+        batch = answer;
       } catch (e) {
-        this.fail(e, 'getUpdates');
+        this.fail(e, 'getUpdates', maxWaitSeconds);
       }
       if (batch.length === 0) break;
       await this.commit(applier, batch, false);
@@ -284,14 +302,16 @@ export class UpdatePoller {
         }
         if (failures === 0) h.notice(`${r.text}; retrying in the background`);
         failures++;
-        await sleep(Math.min(30_000, 1000 * 2 ** Math.min(failures - 1, 5)), stop);
+        // A 429's retry_after is waited out in full (retrying sooner only earns another 429).
+        const backoff = Math.min(30_000, 1000 * 2 ** Math.min(failures - 1, 5));
+        await sleep(Math.max(backoff, (r.retryAfter ?? 0) * 1000), stop);
       }
     } finally {
       this.live = undefined;
     }
   }
 
-  private async pollOnce(h: LiveHandlers, stop: AbortSignal): Promise<'ok' | 'yielded' | { kind: 'stop' | 'retry'; text: string }> {
+  private async pollOnce(h: LiveHandlers, stop: AbortSignal): Promise<'ok' | 'yielded' | { kind: 'stop' | 'retry'; text: string; retryAfter?: number }> {
     if (stop.aborted || this.waiting > 0) return 'yielded';
     try {
       await this.recover(new UpdateApplier(this.d.store));
@@ -304,10 +324,12 @@ export class UpdatePoller {
     this.current = req;
     let batch: Update[];
     try {
-      batch = await (this.d.pollApi ?? this.d.api).getUpdates(
+      const answer: unknown = await (this.d.pollApi ?? this.d.api).getUpdates(
         { offset: this.offset(), limit: BATCH, timeout: this.d.livePollSeconds ?? LIVE_POLL_SECONDS, allowed_updates: [...ALLOWED_UPDATES] },
         req.signal as Signal,
       );
+      if (!isUpdateList(answer)) return { kind: 'retry', text: `tgsh: live messages paused: ${unexpectedAnswer(this.d.apiRoot, 'getUpdates').error}` };
+      batch = answer;
     } catch (e) {
       if (req.signal.aborted) return 'yielded';
       const f = describeBotApiFailure(e, this.d.secrets);
@@ -316,7 +338,11 @@ export class UpdatePoller {
         return { kind: 'stop', text: `tgsh: live messages stopped: ${c.error}; ${c.hint}` };
       }
       if (f.kind === 'refused' && f.code === 401) return { kind: 'stop', text: 'tgsh: live messages stopped: the bot token was refused (401: Unauthorized)' };
-      const x = explainApiFailure(f, this.d.apiRoot, 'getUpdates');
+      if (f.kind === 'refused' && f.code === 429) {
+        const wait = f.retryAfter ?? 0;
+        return { kind: 'retry', text: `tgsh: live messages paused: Telegram asks to wait ${f.retryAfter ?? '?'} s (429: Too Many Requests)`, retryAfter: wait };
+      }
+      const x = explainCallError(e, { apiRoot: this.d.apiRoot, what: 'getUpdates', secrets: this.d.secrets });
       return { kind: 'retry', text: `tgsh: live messages paused: ${x.error}` };
     } finally {
       stop.removeEventListener('abort', onStop);
