@@ -69,16 +69,51 @@ const NOT_YET: Record<string, string> = {
 
 export type CliParse = { ok: true; options: CliOptions } | { ok: false; error: string };
 
+type FlagSpec = Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }>;
+
+/**
+ * node:util parseArgs with tgsh's messages: `--max-wait -1` reads as a value (parseArgs would call
+ * it ambiguous), and its errors are one short line that never echoes a token.
+ */
+export function parseFlags<O extends FlagSpec>(argv: readonly string[], options: O) {
+  const args: string[] = [];
+  const valued = new Set<string>();
+  for (const [name, o] of Object.entries(options)) {
+    if (o.type !== 'string') continue;
+    valued.add(`--${name}`);
+    if (o.short) valued.add(`-${o.short}`);
+  }
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--') {
+      args.push(...argv.slice(i));
+      break;
+    }
+    const next = argv[i + 1];
+    // A negative number after an option that takes a value is that value, not an option.
+    if (valued.has(a) && next !== undefined && /^-\d/.test(next)) {
+      args.push(a.startsWith('--') ? `${a}=${next}` : `${a}${next}`);
+      i++;
+    } else args.push(a);
+  }
+  try {
+    return { ok: true as const, parsed: parseArgs({ args, options, allowPositionals: true, strict: true }) };
+  } catch (e) {
+    return { ok: false as const, error: cleanParseError((e as Error).message) };
+  }
+}
+
 export function parseCli(argv: readonly string[]): CliParse {
   for (const a of argv) {
+    if (a === '--') break;
     const flag = a.split('=')[0]!;
     if (NOT_YET[flag]) return { ok: false, error: `${flag}: ${NOT_YET[flag]}` };
   }
-  let parsed;
-  try {
-    parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
-  } catch (e) {
-    return { ok: false, error: cleanParseError((e as Error).message) };
+  const r = parseFlags(argv, OPTIONS);
+  if (!r.ok) return r;
+  const parsed = r.parsed;
+  if (parsed.positionals[0] === 'sandbox') {
+    return { ok: false, error: "'sandbox' comes first, before any option: tgsh sandbox serve [--world FILE] [--state-out FILE] ..." };
   }
   const v = parsed.values;
   return {
@@ -112,8 +147,18 @@ export function parseCli(argv: readonly string[]): CliParse {
 }
 
 function cleanParseError(message: string): string {
+  const first = message.split('\n')[0]!;
   // parseArgs quotes the offending value; a bot token passed by mistake must not be echoed back.
-  return message.replace(/'[^']*'/g, (m) => (/\d+:[A-Za-z0-9_-]{8,}/.test(m) ? "'***'" : m)).replace(/\. To specify.*$/, '');
+  const safe = (t: string): string => (/\d+:[A-Za-z0-9_-]{8,}/.test(t) ? '***' : t.slice(0, 64));
+  let m = /^Option '(?:-\w, )?(--[\w-]+)(?: <value>)?' argument is ambiguous/.exec(first);
+  if (m) return `${m[1]} needs a value (for a value that starts with '-', write ${m[1]}=VALUE)`;
+  m = /^Option '(?:-\w, )?(--[\w-]+)(?: <value>)?' argument missing/.exec(first);
+  if (m) return `${m[1]} needs a value`;
+  m = /^Option '(?:-\w, )?(--[\w-]+)' does not take an argument/.exec(first);
+  if (m) return `${m[1]} takes no value`;
+  m = /^Unknown option '([^']*)'/.exec(first);
+  if (m) return `unknown option '${safe(m[1]!)}'`;
+  return first.replace(/'[^']*'/g, (q) => `'${safe(q.slice(1, -1))}'`).replace(/\. To specify.*$/, '');
 }
 
 export const USAGE = `usage: tgsh [options] [-e COMMANDS]...
@@ -135,19 +180,24 @@ Profile:
   -p, --profile NAME       separate peer store, history and sessions (default: default)
   --config-dir DIR         where profiles live (env TGSH_HOME; default ~/.config/tgsh)
 
-Telegram:
+Telegram (flags override the environment, which overrides what the profile has saved):
   -b, --bot-token TOKEN    the bot's token from @BotFather (env TG_BOT_TOKEN; also --bot=TOKEN)
   --api-id N, --api-hash H MTProto app credentials from my.telegram.org (env TG_API_ID, TG_API_HASH)
   --dc HOST:PORT           another MTProto server (env TG_DC)
   -k, --rsa-key FILE       that server's public key, PEM (env TG_RSA_KEY)
   --bot-api-root URL       another Bot API server (env TG_BOT_API_ROOT)
-  --max-wait SECONDS       longest flood wait to sit out (default 10; 0 never waits)
+  --max-wait SECONDS       longest flood wait to sit out (env TGSH_MAX_WAIT; default 10; 0 never waits)
   --phone, --code          user-account login in scripts (env TG_PHONE, TG_CODE)
   --password-file FILE     2FA password for user login in scripts (env TG_PASSWORD)
+  To keep the bot token, api id and hash (and --dc, --rsa-key, --bot-api-root) in the profile:
+    tgsh --bot-token TOKEN --api-id N --api-hash HASH -e 'settings --save-credentials'
 
 Sandbox (an offline Telegram on 127.0.0.1; nothing leaves this machine):
-  --sandbox                run against the built-in world (profile 'sandbox')
-  --world FILE             ...or against the world in FILE
+  --sandbox                run against the built-in world (profile 'sandbox'); it brings its own
+                           Telegram, so the Telegram flags above cannot go with it (TG_* variables
+                           are simply not used)
+  --world FILE             ...or against the world in FILE (implies --sandbox; a bad file is a
+                           usage error at start)
 
   -h, --help               this text
   -V, --version            the version

@@ -1,10 +1,14 @@
 // Settings as flags, then environment, then the profile's stored settings (read lazily by the
-// services that need them, so start-up never loads conf). Pure: CliOptions + env in, Config out.
+// services that need them, so start-up never loads conf). CliOptions + env in, Config out; pure
+// but for one read: a --world file is read here, so that a missing one is a usage error at start
+// (checkWorld checks its fields).
 
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Secret } from '../util/secret.js';
 import type { CliOptions } from './args.js';
+import { readFileSync } from 'node:fs';
+import { jsonSyntaxProblem, readProblem } from '../store/conf-driver.js';
 
 export interface Endpoint {
   host: string;
@@ -23,6 +27,7 @@ export interface Config {
   quiet: boolean;
   /** -W: sync before -e commands. */
   waitDialogs: boolean;
+  /** On the offline sandbox (--sandbox, or --world which implies it); Telegram flags are then refused and TG_* variables unused. */
   sandbox: boolean;
   worldFile?: string;
   /** The shell prints the sandbox banner itself at start; others get it as a notice. */
@@ -38,6 +43,8 @@ export interface Config {
   apiHash?: Secret;
   dc?: Endpoint;
   rsaKeyFile?: string;
+  /** Which gave rsaKeyFile: `--rsa-key` or `TG_RSA_KEY` (named in errors). */
+  rsaKeyFrom?: string;
   /** The RSA key itself when it came from the sandbox rather than a file. */
   rsaKeyPem?: string;
   botApiRoot?: string;
@@ -66,80 +73,150 @@ export function parseEndpoint(text: string): Endpoint | undefined {
   return { host: m[1]!, port };
 }
 
+/** The flags that point tgsh at a Telegram; --sandbox brings its own, so they cannot go with it. */
+const TELEGRAM_FLAGS: Array<[keyof CliOptions, string]> = [
+  ['botToken', '--bot-token'],
+  ['apiId', '--api-id'],
+  ['apiHash', '--api-hash'],
+  ['dc', '--dc'],
+  ['rsaKey', '--rsa-key'],
+  ['botApiRoot', '--bot-api-root'],
+];
+
+const SECONDS = /^\d+(\.\d+)?$/;
+
 export function resolveConfig(cli: CliOptions, env: NodeJS.ProcessEnv, stdoutIsTTY: boolean): ConfigResult {
-  const pick = (flag: string | undefined, name: string): string | undefined => {
-    if (flag !== undefined) return flag;
+  /** A flag's value, else the environment variable's; `from` names whichever gave it, for errors. */
+  const pick = (flag: string | undefined, flagName: string, name: string): { value: string; from: string } | undefined => {
+    if (flag !== undefined) return { value: flag, from: flagName };
     const v = env[name];
-    return v === undefined || v === '' ? undefined : v;
+    return v === undefined || v === '' ? undefined : { value: v, from: name };
   };
-  const profile = cli.profile ?? env.TGSH_PROFILE ?? (cli.sandbox ? 'sandbox' : 'default');
-  if (!PROFILE_RE.test(profile)) return { ok: false, error: `bad profile name '${profile.slice(0, 64)}': letters, digits, _ . - only` };
+  const sandbox = cli.sandbox || cli.world !== undefined;
+  const profileGiven = pick(cli.profile, '--profile', 'TGSH_PROFILE');
+  const profile = profileGiven?.value ?? (sandbox ? 'sandbox' : 'default');
+  if (!PROFILE_RE.test(profile)) return { ok: false, error: `${profileGiven?.from ?? '--profile'}: bad profile name '${profile.slice(0, 64)}' (letters, digits, _ . - only)` };
   const configDir = cli.configDir ? resolve(cli.configDir) : defaultConfigDir(env);
 
-  const apiIdText = pick(cli.apiId, 'TG_API_ID');
-  let apiId: number | undefined;
-  if (apiIdText !== undefined) {
-    if (!/^\d{1,12}$/.test(apiIdText)) return { ok: false, error: '--api-id (TG_API_ID) must be a number' };
-    apiId = Number(apiIdText);
-  }
-  const dcText = pick(cli.dc, 'TG_DC');
-  let dc: Endpoint | undefined;
-  if (dcText !== undefined) {
-    dc = parseEndpoint(dcText);
-    if (!dc) return { ok: false, error: `--dc (TG_DC) must be HOST:PORT, not '${dcText.slice(0, 64)}'` };
-  }
-  const botApiRoot = pick(cli.botApiRoot, 'TG_BOT_API_ROOT');
-  if (botApiRoot !== undefined && !/^https?:\/\/[^\s]+$/.test(botApiRoot)) {
-    return { ok: false, error: '--bot-api-root (TG_BOT_API_ROOT) must be an http:// or https:// URL' };
-  }
-  const maxWaitText = pick(cli.maxWait, 'TGSH_MAX_WAIT');
+  const maxWaitText = pick(cli.maxWait, '--max-wait', 'TGSH_MAX_WAIT');
   let maxWaitSeconds = DEFAULT_MAX_WAIT;
   if (maxWaitText !== undefined) {
-    if (!/^\d+(\.\d+)?$/.test(maxWaitText)) return { ok: false, error: '--max-wait must be a number of seconds (0 never waits)' };
-    maxWaitSeconds = Number(maxWaitText);
+    const { value, from } = maxWaitText;
+    if (/^-\d+(\.\d+)?$/.test(value)) return { ok: false, error: `${from}: must be 0 or more seconds (0 never waits)` };
+    if (!SECONDS.test(value)) return { ok: false, error: `${from}: must be a number of seconds (0 never waits), not '${value.slice(0, 32)}'` };
+    maxWaitSeconds = Number(value);
   }
-  const timeoutText = pick(undefined, 'TGSH_BOT_API_TIMEOUT');
-  let botApiTimeoutSeconds: number | undefined;
-  if (timeoutText !== undefined) {
-    if (!/^\d+(\.\d+)?$/.test(timeoutText) || Number(timeoutText) <= 0) return { ok: false, error: 'TGSH_BOT_API_TIMEOUT must be a number of seconds above 0' };
-    botApiTimeoutSeconds = Number(timeoutText);
-  }
-  const mtTimeoutText = pick(undefined, 'TGSH_MTPROTO_TIMEOUT');
-  let mtprotoTimeoutSeconds: number | undefined;
-  if (mtTimeoutText !== undefined) {
-    if (!/^\d+(\.\d+)?$/.test(mtTimeoutText) || Number(mtTimeoutText) <= 0) return { ok: false, error: 'TGSH_MTPROTO_TIMEOUT must be a number of seconds above 0' };
-    mtprotoTimeoutSeconds = Number(mtTimeoutText);
-  }
-  const token = pick(cli.botToken, 'TG_BOT_TOKEN');
-  const apiHash = pick(cli.apiHash, 'TG_API_HASH');
+  const timeout = (name: string): number | string | undefined => {
+    const v = pick(undefined, name, name);
+    if (v === undefined) return undefined;
+    if (!SECONDS.test(v.value) || Number(v.value) <= 0) return `${name}: must be a number of seconds above 0, not '${v.value.slice(0, 32)}'`;
+    return Number(v.value);
+  };
+  const botApiTimeoutSeconds = timeout('TGSH_BOT_API_TIMEOUT');
+  if (typeof botApiTimeoutSeconds === 'string') return { ok: false, error: botApiTimeoutSeconds };
+  const mtprotoTimeoutSeconds = timeout('TGSH_MTPROTO_TIMEOUT');
+  if (typeof mtprotoTimeoutSeconds === 'string') return { ok: false, error: mtprotoTimeoutSeconds };
+
   const password = env.TG_PASSWORD;
   const noColor = cli.noColor || (env.NO_COLOR !== undefined && env.NO_COLOR !== '') || env.TERM === 'dumb';
+  const common = {
+    profile,
+    configDir,
+    profileDir: join(configDir, 'profiles', profile),
+    json: cli.json,
+    color: stdoutIsTTY && !noColor && !cli.json,
+    quiet: cli.quiet,
+    waitDialogs: cli.waitDialogs,
+    maxWaitSeconds,
+    botApiTimeoutSeconds,
+    mtprotoTimeoutSeconds,
+    phone: pick(cli.phone, '--phone', 'TG_PHONE')?.value,
+    code: pick(cli.code, '--code', 'TG_CODE')?.value,
+    password: password ? new Secret(password) : undefined,
+    passwordFile: cli.passwordFile,
+  };
+
+  if (sandbox) {
+    // The sandbox is its own Telegram: flags pointing at another one are a mistake worth saying;
+    // the same settings in the environment (TG_BOT_TOKEN, ...) are simply not used.
+    const given = TELEGRAM_FLAGS.filter(([k]) => cli[k] !== undefined).map(([, f]) => f);
+    if (given.length > 0) {
+      const by = cli.sandbox ? '--sandbox' : '--world';
+      const what = cli.sandbox ? '--sandbox brings' : '--world runs the sandbox, which brings';
+      return {
+        ok: false,
+        error: `${what} its own Telegram on 127.0.0.1, and ${given.join(', ')} point${given.length === 1 ? 's' : ''} elsewhere: leave ${given.length === 1 ? 'it' : 'them'} out, or leave out ${by}`,
+      };
+    }
+    if (cli.world !== undefined) {
+      // Read now, so that a missing or broken file is a usage error before anything runs (the
+      // fields are checked by checkWorld, which loads the validator).
+      const problem = worldFileProblem(cli.world);
+      if (problem) return { ok: false, error: problem };
+    }
+    return { ok: true, config: { ...common, sandbox: true, worldFile: cli.world } };
+  }
+
+  const apiIdText = pick(cli.apiId, '--api-id', 'TG_API_ID');
+  let apiId: number | undefined;
+  if (apiIdText !== undefined) {
+    if (!/^\d{1,12}$/.test(apiIdText.value)) return { ok: false, error: `${apiIdText.from}: must be a number (the api_id from my.telegram.org)` };
+    apiId = Number(apiIdText.value);
+  }
+  const dcText = pick(cli.dc, '--dc', 'TG_DC');
+  let dc: Endpoint | undefined;
+  if (dcText !== undefined) {
+    dc = parseEndpoint(dcText.value);
+    if (!dc) return { ok: false, error: `${dcText.from}: must be HOST:PORT, not '${dcText.value.slice(0, 64)}'` };
+  }
+  const botApiRoot = pick(cli.botApiRoot, '--bot-api-root', 'TG_BOT_API_ROOT');
+  if (botApiRoot !== undefined && !/^https?:\/\/[^\s]+$/.test(botApiRoot.value)) {
+    return { ok: false, error: `${botApiRoot.from}: must be an http:// or https:// URL` };
+  }
+  const token = pick(cli.botToken, '--bot-token', 'TG_BOT_TOKEN')?.value;
+  const apiHash = pick(cli.apiHash, '--api-hash', 'TG_API_HASH')?.value;
+  const rsaKey = pick(cli.rsaKey, '--rsa-key', 'TG_RSA_KEY');
 
   return {
     ok: true,
     config: {
-      profile,
-      configDir,
-      profileDir: join(configDir, 'profiles', profile),
-      json: cli.json,
-      color: stdoutIsTTY && !noColor && !cli.json,
-      quiet: cli.quiet,
-      waitDialogs: cli.waitDialogs,
-      sandbox: cli.sandbox || cli.world !== undefined,
-      worldFile: cli.world,
-      maxWaitSeconds,
-      botApiTimeoutSeconds,
-      mtprotoTimeoutSeconds,
+      ...common,
+      sandbox: false,
       botToken: token !== undefined ? new Secret(token) : undefined,
       apiId,
       apiHash: apiHash !== undefined ? new Secret(apiHash) : undefined,
       dc,
-      rsaKeyFile: pick(cli.rsaKey, 'TG_RSA_KEY'),
-      botApiRoot: botApiRoot?.replace(/\/+$/, ''),
-      phone: pick(cli.phone, 'TG_PHONE'),
-      code: pick(cli.code, 'TG_CODE'),
-      password: password ? new Secret(password) : undefined,
-      passwordFile: cli.passwordFile,
+      rsaKeyFile: rsaKey?.value,
+      rsaKeyFrom: rsaKey?.from,
+      botApiRoot: botApiRoot?.value.replace(/\/+$/, ''),
     },
   };
+}
+
+/** A --world file that cannot be read or is not a JSON object, in one line; undefined otherwise. Cheap: no validator. */
+function worldFileProblem(path: string): string | undefined {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    return `--world ${path}: cannot read it (${readProblem(e as NodeJS.ErrnoException)})`;
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return `--world ${path}: ${jsonSyntaxProblem(text)}`;
+  }
+  return typeof json === 'object' && json !== null && !Array.isArray(json) ? undefined : `--world ${path}: not a valid sandbox world: (top level): must be a JSON object`;
+}
+
+/**
+ * The whole check of a --world file (every field), for start-up: the usage error, or undefined
+ * when there is no world file or it is good. Loads the validator only when there is a file.
+ */
+export async function checkWorld(config: Pick<Config, 'worldFile'>): Promise<string | undefined> {
+  if (config.worldFile === undefined) return undefined;
+  const { checkWorldFile } = await import('../sandbox/world-file.js');
+  const check = checkWorldFile(config.worldFile);
+  return check.ok ? undefined : check.error;
 }

@@ -7,6 +7,9 @@ import { startBotApiServer, type BotApiServer } from './botapi/index.js';
 import { World, defaultWorldData, loadWorldFile, SANDBOX_BOT_TOKEN } from './world/index.js';
 
 import { SANDBOX_BANNER } from './banner.js';
+import { checkWorldFile } from './world-file.js';
+import { TgshError } from '../util/errors.js';
+import { ErrorCode } from '../commands/result.js';
 
 export { SANDBOX_BANNER };
 
@@ -41,7 +44,7 @@ export interface Sandbox {
 }
 
 export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> {
-  const world = opts.world ?? (opts.worldFile ? loadWorldFile(opts.worldFile) : new World(defaultWorldData()));
+  const world = opts.world ?? (opts.worldFile ? worldOfFile(opts.worldFile) : new World(defaultWorldData()));
   const host = opts.host ?? '127.0.0.1';
   const token = opts.botToken ?? (world.botByToken(SANDBOX_BOT_TOKEN) ? SANDBOX_BOT_TOKEN : [...world.bots.values()][0]?.token);
   if (!token) throw new Error('the world has no bot: add one under "bots" to use it as a sandbox');
@@ -69,4 +72,14 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
       await Promise.allSettled([mtproto.close(), botapi.close()]);
     },
   };
+}
+
+/**
+ * The world in a file. tgsh checks the file at start (a bad one is a usage error then); should it
+ * have changed since, the failure still names the file and the field, as a bad argument.
+ */
+function worldOfFile(path: string): World {
+  const check = checkWorldFile(path);
+  if (!check.ok) throw new TgshError(ErrorCode.BAD_ARGUMENT, check.line);
+  return loadWorldFile(path);
 }
