@@ -1,11 +1,26 @@
+// `stats`: what this run uses, cheaply: it never starts the sandbox or connects anywhere. Under
+// --sandbox it shows the sandbox (its address once started, "starts on first use" before);
+// otherwise flags and environment over what the profile has saved (`settings --save-credentials`).
+
 import { version } from '../util/version.js';
-import type { CommandSpec } from './types.js';
+import { redactToken } from '../util/secret.js';
+import type { JsonValue } from './result.js';
+import type { CommandContext, CommandSpec } from './types.js';
+import { savedTelegram } from '../session/telegram.js';
+import { TELEGRAM_BOT_API_ROOT } from '../telegram/botapi/api.js';
+
+const NOT_STARTED = 'sandbox (starts on first use)';
 
 export const stats: CommandSpec = {
   name: 'stats',
   group: 'shell',
   args: [],
   summary: 'Shows the version, profile, store path and who is logged in',
+  help: [
+    "Under --sandbox: the sandbox's address, bot and api id once it runs (it starts with the first command",
+    'that needs Telegram; before, they read "sandbox (starts on first use)"). Otherwise the settings in use, from flags and environment or saved',
+    "in the profile ('settings --save-credentials'; saved_credentials lists which). Never connects.",
+  ].join('\n'),
   run(ctx) {
     const c = ctx.config;
     return {
@@ -16,12 +31,52 @@ export const stats: CommandSpec = {
         ['store', ctx.services.paths.peers],
         ['mode', ctx.mode],
         ['sandbox', c.sandbox],
-        ['bot_token', c.botToken ? c.botToken.redacted() : 'not set'],
-        ['api_id', c.apiId ?? 'not set'],
-        ['mtproto', c.dc ? `${c.dc.host}:${c.dc.port}` : 'telegram'],
-        ['bot_api', c.botApiRoot ?? 'https://api.telegram.org'],
+        ...(c.sandbox ? sandboxFields(ctx) : configuredFields(ctx)),
         ['logged_in', ctx.services.identity() ?? 'not logged in'],
       ],
     };
   },
 };
+
+function sandboxFields(ctx: CommandContext): Array<[string, JsonValue]> {
+  const running = ctx.services.sandbox();
+  if (running) {
+    const s = running.connection;
+    return [
+      ['bot_token', redactToken(s.bot_token)],
+      ['api_id', s.api_id],
+      ['mtproto', `sandbox ${s.dc}`],
+      ['bot_api', s.bot_api_root],
+    ];
+  }
+  // Not started yet: what it will be is known only once it runs (a --world file chooses the bot).
+  return [
+    ['bot_token', NOT_STARTED],
+    ['api_id', NOT_STARTED],
+    ['mtproto', NOT_STARTED],
+    ['bot_api', NOT_STARTED],
+  ];
+}
+
+/** The same choice as configuredSettings (session/telegram.ts), without reading the key file. */
+function configuredFields(ctx: CommandContext): Array<[string, JsonValue]> {
+  const c = ctx.config;
+  const saved = savedTelegram(ctx.services.paths);
+  const used: string[] = [];
+  const token = c.botToken ?? saved.botToken;
+  if (!c.botToken && saved.botToken) used.push('bot_token');
+  const apiGiven = c.apiId !== undefined || c.apiHash !== undefined;
+  const apiId = apiGiven ? c.apiId : saved.apiId;
+  if (!apiGiven && saved.apiId !== undefined) used.push('api_id', 'api_hash');
+  const dc = c.dc ?? saved.dc;
+  if (!c.dc && saved.dc) used.push('dc', 'rsa_key');
+  const root = c.botApiRoot ?? saved.botApiRoot;
+  if (!c.botApiRoot && saved.botApiRoot) used.push('bot_api_root');
+  return [
+    ['bot_token', token ? token.redacted() : 'not set'],
+    ['api_id', apiId ?? 'not set'],
+    ['mtproto', dc ? `${dc.host}:${dc.port}` : 'telegram'],
+    ['bot_api', root ?? TELEGRAM_BOT_API_ROOT],
+    ['saved_credentials', used.length > 0 ? used.join(', ') : 'none used'],
+  ];
+}

@@ -1,9 +1,13 @@
-// Credentials (credentials.json, conf, 0600, never exported): the bot token, MTProto session
-// strings keyed by endpoint, and who this profile is logged in as. Secrets are handed out as
-// `Secret` so they cannot be printed by accident.
+// Credentials (credentials.json, conf, 0600, never exported): where to reach Telegram as saved by
+// `settings --save-credentials` (bot token, api id and hash, another server and its key), MTProto
+// session strings keyed by endpoint, and who this profile is logged in as. Secrets are handed out
+// as `Secret` so they cannot be printed by accident. Nothing given on the command line or in the
+// environment is stored unless the user asks (`settings --save-credentials`).
 //
 //   { "schema": 1,
-//     "bot_token": "123:ABC...",
+//     "bot_token": "123:ABC...", "api_id": 12345, "api_hash": "0123...",
+//     "dc": { "host": "127.0.0.1", "port": 2443 }, "rsa_key_pem": "-----BEGIN RSA PUBLIC KEY-----...",
+//     "bot_api_root": "http://127.0.0.1:8081",
 //     "sessions": { "telegram": { "session": "1AQAOMTQ5...", "saved_at": <ms> },
 //                   "127.0.0.1:2443": { ... } },
 //     "identity": { "kind": "bot", "id": 123, "username": "my_bot", "first_name": "My bot", "at": <ms> } }
@@ -11,6 +15,9 @@
 import { Secret } from '../util/secret.js';
 import { SmallConfFile, type Notice } from './small-file.js';
 import type { Identity } from './identity.js';
+import { SAVED_TELEGRAM_KEYS, savedTelegramOf, type SavedTelegram } from '../session/telegram.js';
+
+export { savedTelegramOf, type SavedTelegram } from '../session/telegram.js';
 
 export type { Identity } from './identity.js';
 
@@ -86,6 +93,40 @@ export class CredentialsStore {
     const i = this.file.current().identity;
     if (!isObject(i) || (i.kind !== 'bot' && i.kind !== 'user') || typeof i.id !== 'number') return undefined;
     return i as unknown as Identity;
+  }
+
+  /** Where to reach Telegram as saved in this profile. */
+  savedTelegram(): SavedTelegram {
+    return savedTelegramOf(this.file.current());
+  }
+
+  /**
+   * Saves the given parts (the others stay as they are). The api id goes with its hash and a
+   * server with its key: giving one of a pair replaces the pair.
+   */
+  async saveTelegram(s: SavedTelegram): Promise<void> {
+    await this.file.update((d) => {
+      d.schema = 1;
+      if (s.botToken) d.bot_token = s.botToken.reveal();
+      if (s.apiId !== undefined || s.apiHash) {
+        if (s.apiId === undefined || !s.apiHash) throw new RangeError('the api id and hash are saved together');
+        d.api_id = s.apiId;
+        d.api_hash = s.apiHash.reveal();
+      }
+      if (s.dc || s.rsaKeyPem !== undefined) {
+        if (!s.dc || s.rsaKeyPem === undefined) throw new RangeError('a server (dc) is saved with its public key');
+        d.dc = { host: s.dc.host, port: s.dc.port };
+        d.rsa_key_pem = s.rsaKeyPem;
+      }
+      if (s.botApiRoot !== undefined) d.bot_api_root = s.botApiRoot;
+    });
+  }
+
+  /** Removes what `saveTelegram` saved (sessions and who is logged in stay: that is logout's). */
+  async forgetTelegram(): Promise<void> {
+    await this.file.update((d) => {
+      for (const k of SAVED_TELEGRAM_KEYS) delete d[k];
+    });
   }
 
   async setBotToken(token: Secret | string | undefined): Promise<void> {
