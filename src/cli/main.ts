@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseCli, USAGE, type CliOptions } from './args.js';
-import { resolveConfig, type Config } from './config.js';
+import { checkWorld, resolveConfig, type Config } from './config.js';
 import { profilePaths } from '../session/paths.js';
 import { hasTelegramCredentials } from '../session/telegram.js';
 import { ExitCode } from './exit-codes.js';
@@ -45,12 +45,12 @@ export async function main(argv: string[]): Promise<void> {
     process.stdout.write(`tgsh ${version()}\n`);
     return;
   }
-  if (cli.positionals.length > 0) {
-    const hint = cli.positionals[0] === 'sandbox' ? " ('tgsh sandbox serve' takes the sandbox first)" : ' (commands go in -e or on stdin)';
-    return usageError(`unexpected argument '${cli.positionals[0]!.slice(0, 64)}'${hint}`);
-  }
+  if (cli.positionals.length > 0) return usageError(`unexpected argument '${cli.positionals[0]!.slice(0, 64)}' (commands go in -e or on stdin)`);
   const resolved = resolveConfig(cli, process.env, process.stdout.isTTY === true);
   if (!resolved.ok) return usageError(resolved.error);
+  // A --world file is checked whole before anything runs (its model is loaded only then).
+  const worldProblem = await checkWorld(resolved.config);
+  if (worldProblem) return usageError(worldProblem);
   let config = resolved.config;
 
   const mode: RunMode = cli.exec.length > 0 ? 'exec' : process.stdin.isTTY && process.stdout.isTTY && !cli.plain ? 'interactive' : 'pipe';

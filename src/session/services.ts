@@ -125,7 +125,7 @@ export class Services {
     const out: Array<Secret | undefined> = [c.botToken, c.apiHash, c.password];
     const creds = this.openedStore?.credentials;
     if (creds) {
-      out.push(creds.botToken());
+      out.push(creds.botToken(), creds.savedTelegram().apiHash);
       for (const e of creds.sessionEndpoints()) out.push(creds.session(e));
     }
     return out;

@@ -7,6 +7,7 @@ import { Services } from '../../src/session/services.js';
 import { Executor } from '../../src/session/executor.js';
 import { Registry } from '../../src/commands/registry.js';
 import { tempHome } from '../helpers/cli.js';
+import { Secret } from '../../src/util/secret.js';
 
 const homes: Array<{ cleanup(): void }> = [];
 afterEach(() => {
@@ -16,9 +17,10 @@ afterEach(() => {
 // Built at run time so that no token-shaped string sits in the source.
 const STORED_TOKEN = ['7000000009', 'stored-token-from-an-earlier-run-xyz'].join(':');
 const SESSION = '1' + 'A'.repeat(40) + 'session-string';
+const SAVED_HASH = 'fedcba98765432100123456789abcdef';
 
 describe('secrets', () => {
-  it('a failure quoting the stored bot token or a saved MTProto session shows neither', async () => {
+  it('a failure quoting the stored bot token, a saved api hash or a saved MTProto session shows none of them', async () => {
     const home = tempHome();
     homes.push(home);
     const cli = parseCli(['--config-dir', home.dir, '--api-hash', 'configured-api-hash-0123']);
@@ -30,6 +32,7 @@ describe('secrets', () => {
       const store = await services.store();
       await store.credentials.setBotToken(STORED_TOKEN);
       await store.credentials.setSession('127.0.0.1:443', SESSION);
+      await store.credentials.saveTelegram({ apiId: 17349, apiHash: new Secret(SAVED_HASH) });
       const leaky = new Registry([
         {
           name: 'leak',
@@ -37,7 +40,7 @@ describe('secrets', () => {
           summary: 'throws an error quoting every secret',
           group: 'shell',
           run: () => {
-            throw new Error(`GET /bot${STORED_TOKEN}/getMe failed; session ${SESSION}; hash configured-api-hash-0123`);
+            throw new Error(`GET /bot${STORED_TOKEN}/getMe failed; session ${SESSION}; hash configured-api-hash-0123; saved ${SAVED_HASH}`);
           },
         },
       ]);
@@ -46,7 +49,7 @@ describe('secrets', () => {
       const text = JSON.stringify(r);
       expect(r).toMatchObject({ kind: 'fail' });
       expect(text).toContain('7000000009:***'); // which token, not the token
-      for (const s of [STORED_TOKEN, SESSION, 'configured-api-hash-0123']) expect(text).not.toContain(s);
+      for (const s of [STORED_TOKEN, SESSION, 'configured-api-hash-0123', SAVED_HASH]) expect(text).not.toContain(s);
     } finally {
       await services.close();
     }
