@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { closeSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ErrorCode, fail, success, type JsonValue } from './result.js';
@@ -19,7 +18,7 @@ export const exportPeers: CommandSpec = {
       return { kind: 'text', text: JSON.stringify(doc, undefined, 2), json: doc as unknown as JsonValue };
     }
     const path = resolve(file);
-    const tmp = `${path}.tmp-${process.pid}-${randomBytes(3).toString('hex')}`;
+    const tmp = `${path}.tmp-${process.pid}-${Buffer.from(crypto.getRandomValues(new Uint8Array(3))).toString('hex')}`;
     try {
       const fd = openSync(tmp, 'wx', 0o600);
       try {
