@@ -4,7 +4,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { sandboxSession, type SandboxSession } from '../../helpers/sandbox.js';
 import { createBotApi } from '../../../src/telegram/botapi/api.js';
-import { SendLimiter, type LimiterClock } from '../../../src/telegram/botapi/limiter.js';
+import { SendLimiter } from '../../../src/telegram/botapi/limiter.js';
+import { virtualClock } from '../../helpers/clock.js';
 import { sendOne, type SendFailure } from '../../../src/telegram/botapi/send.js';
 import { explainSendFailure } from '../../../src/telegram/botapi/explain.js';
 import { floodVerdict, MAX_FLOOD_WAITS } from '../../../src/telegram/botapi/flood.js';
@@ -21,18 +22,6 @@ afterEach(async () => {
   s = undefined;
 });
 
-function virtualClock(): LimiterClock & { slept: number } {
-  let t = 1_000_000;
-  const c = {
-    slept: 0,
-    now: () => t,
-    sleep: async (ms: number) => {
-      t += ms;
-      c.slept += ms;
-    },
-  };
-  return c;
-}
 
 describe('floodVerdict', () => {
   it('waits within --max-wait, up to the limit of waits; says why it gives up', () => {

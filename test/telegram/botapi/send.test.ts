@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSandbox, type Sandbox } from '../../../src/sandbox/sandbox.js';
 import { createBotApi } from '../../../src/telegram/botapi/api.js';
-import { SendLimiter, type LimiterClock } from '../../../src/telegram/botapi/limiter.js';
+import { SendLimiter } from '../../../src/telegram/botapi/limiter.js';
+import { virtualClock } from '../../helpers/clock.js';
 import { sendOne, type SendDeps, type SendFailure } from '../../../src/telegram/botapi/send.js';
 import { classifyRefusal } from '../../../src/telegram/botapi/refusals.js';
 import { Secret } from '../../../src/util/secret.js';
@@ -15,18 +16,6 @@ import { Secret } from '../../../src/util/secret.js';
 const ALICE = 200000001;
 const EXAMPLE = 191322468; // a chat of its own: the sandbox's 1/s per chat is not shared with ALICE's tests
 
-function virtualClock(): LimiterClock & { slept: number } {
-  let t = 1_000_000;
-  const c = {
-    slept: 0,
-    now: () => t,
-    sleep: async (ms: number) => {
-      t += ms;
-      c.slept += ms;
-    },
-  };
-  return c;
-}
 
 let sb: Sandbox;
 let dir: string;
