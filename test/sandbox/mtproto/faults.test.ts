@@ -2,19 +2,10 @@
 
 import { afterEach, describe, expect, it } from 'vitest';
 import { invokeWithTimeout, MtprotoRpcError, MtprotoTimeoutError } from '../../../src/telegram/mtproto/index.js';
-import { Api, Cleanup, connectBot, resolve, startTestServer } from './helpers.js';
+import { Api, Cleanup, connectBot, failure, resolve, startTestServer } from './helpers.js';
 
 const cleanup = new Cleanup();
 afterEach(() => cleanup.run());
-
-async function failure(p: Promise<unknown>): Promise<MtprotoRpcError> {
-  const e = await p.then(
-    () => undefined,
-    (x: unknown) => x,
-  );
-  expect(e).toBeInstanceOf(MtprotoRpcError);
-  return e as MtprotoRpcError;
-}
 
 describe('MTProto data centre: limits and faults', () => {
   it('answers FLOOD_WAIT_X once the per-auth-key resolve budget is spent, until X seconds pass', async () => {

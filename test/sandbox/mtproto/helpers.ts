@@ -2,6 +2,7 @@
 // tgsh's factory.
 
 import { generateKeyPairSync } from 'node:crypto';
+import { expect } from 'vitest';
 import { returnBigInt } from 'telegram/Helpers.js';
 import { World } from '../../../src/sandbox/world/world.js';
 import { defaultWorldData, SANDBOX_API_HASH, SANDBOX_API_ID, SANDBOX_BOT_TOKEN } from '../../../src/sandbox/world/default-world.js';
@@ -12,6 +13,7 @@ import {
   createMtprotoClient,
   destroyClient,
   invokeWithTimeout,
+  MtprotoRpcError,
   type CreateMtprotoClientOptions,
   type MtprotoClient,
 } from '../../../src/telegram/mtproto/index.js';
@@ -89,3 +91,13 @@ export function long(x: number | string | bigint) {
 }
 
 export { Api, SANDBOX_API_HASH, SANDBOX_API_ID, SANDBOX_BOT_TOKEN };
+
+/** The MtprotoRpcError a call fails with (the test fails when it succeeds or fails otherwise). */
+export async function failure(p: Promise<unknown>): Promise<MtprotoRpcError> {
+  const e = await p.then(
+    () => undefined,
+    (x: unknown) => x,
+  );
+  expect(e).toBeInstanceOf(MtprotoRpcError);
+  return e as MtprotoRpcError;
+}

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { computeCheck } from 'telegram/Password.js';
 import type { MtprotoServer } from '../../../src/sandbox/mtproto/index.js';
 import { invokeWithTimeout, MtprotoRpcError, type MtprotoClient } from '../../../src/telegram/mtproto/index.js';
-import { Api, Cleanup, connect, loginBot, long, resolve, SANDBOX_API_HASH, SANDBOX_API_ID, startTestServer } from './helpers.js';
+import { Api, Cleanup, connect, failure, loginBot, long, resolve, SANDBOX_API_HASH, SANDBOX_API_ID, startTestServer } from './helpers.js';
 
 const cleanup = new Cleanup();
 let server: MtprotoServer;
@@ -13,15 +13,6 @@ beforeAll(async () => {
   server = cleanup.server(await startTestServer());
 });
 afterAll(() => cleanup.run());
-
-async function failure(p: Promise<unknown>): Promise<MtprotoRpcError> {
-  const e = await p.then(
-    () => undefined,
-    (x: unknown) => x,
-  );
-  expect(e).toBeInstanceOf(MtprotoRpcError);
-  return e as MtprotoRpcError;
-}
 
 const sendCode = (c: MtprotoClient, phone: string, apiId = SANDBOX_API_ID) =>
   invokeWithTimeout(c, new Api.auth.SendCode({ phoneNumber: phone, apiId, apiHash: SANDBOX_API_HASH, settings: new Api.CodeSettings({}) }));
