@@ -43,13 +43,18 @@ export async function runInteractive(config: Config): Promise<number> {
   const onSighup = onSignal(129);
   // The terminal went away (EIO/EPIPE): nothing can be shown any more; close and exit.
   const onStreamError = (): void => onSighup();
-  process.on('uncaughtException', crash);
-  process.on('unhandledRejection', crash);
-  process.on('SIGINT', onSigint);
-  process.on('SIGTERM', onSigterm);
-  process.on('SIGHUP', onSighup);
-  stdin.on('error', onStreamError);
-  stdout.on('error', onStreamError);
+  // Every handler this run installs, removed again on the way out.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const handlers: Array<[NodeJS.EventEmitter, string, (...args: any[]) => void]> = [
+    [process, 'uncaughtException', crash],
+    [process, 'unhandledRejection', crash],
+    [process, 'SIGINT', onSigint],
+    [process, 'SIGTERM', onSigterm],
+    [process, 'SIGHUP', onSighup],
+    [stdin, 'error', onStreamError],
+    [stdout, 'error', onStreamError],
+  ];
+  for (const [emitter, event, fn] of handlers) emitter.on(event, fn);
 
   // The provisional prompt (see the top of this file).
   // `\r` + erase-line first: keys typed before raw mode were echoed by the terminal on this line.
@@ -100,13 +105,7 @@ export async function runInteractive(config: Config): Promise<number> {
   } catch {
     // Closing reports its own failures.
   }
-  process.off('uncaughtException', crash);
-  process.off('unhandledRejection', crash);
-  process.off('SIGINT', onSigint);
-  process.off('SIGTERM', onSigterm);
-  process.off('SIGHUP', onSighup);
-  stdin.off('error', onStreamError);
-  stdout.off('error', onStreamError);
+  for (const [emitter, event, fn] of handlers) emitter.off(event, fn);
   stdin.pause();
   stdin.unref();
   // Whatever a library left running must not keep a shell that was told to exit alive.
