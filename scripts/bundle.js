@@ -1,13 +1,19 @@
 // Part of `npm run build`, after tsc: bundles the CLI (dist/cli/main.js and everything it imports
-// from dist/) into dist/bundle/ with esbuild. Start-up is mostly module loading, and one file
-// loads several times faster than tgsh's ~60 modules, ink's ~400 or GramJS's ~150. Code splitting
-// keeps every dynamic import lazy: the shell's renderer (ink, react), GramJS, the store, the
-// resolver, the sender and the sandbox are separate chunks loaded only when used. The other
-// packages (grammy, conf, proper-lockfile, uqr) stay external and load from node_modules.
+// from dist/) into dist/bundle/. Start-up is mostly module loading, and one file loads several
+// times faster than tgsh's ~60 modules, ink's ~400 or GramJS's ~150. Code splitting keeps every
+// dynamic import lazy: the shell's renderer (ink, react), GramJS, the store, the resolver, the
+// sender and the sandbox are separate chunks loaded only when used. The other packages (grammy,
+// conf, proper-lockfile, uqr) stay external and load from node_modules.
+//
+// Two passes. esbuild bundles and splits; it puts code shared by main and a lazy part in a chunk
+// of its own, so main alone was 20 files, each costing Node's ESM loader about a millisecond.
+// Rollup then re-chunks esbuild's output: a module main loads anyway joins main, so the start-up
+// path is 2 files and each lazy part 1 to 3.
 // GramJS is the exception: it is built apart, as dist/bundle/gramjs.cjs with a V8 code cache, and
 // has its start-up work moved to build time or first use (scripts/bundle-gramjs.js).
 // bin/tgsh.js runs the bundle, or dist/cli/main.js when there is none.
 import { build } from 'esbuild';
+import { rollup } from 'rollup';
 import { renameSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { buildGramjs, gramjsShimPlugin } from './bundle-gramjs.js';
@@ -44,9 +50,10 @@ rmSync(`${out}.old`, { recursive: true, force: true });
 
 /** The whole bundle into `outdir`: tgsh's code (ESM chunks), then GramJS (gramjs.cjs and its code cache). */
 async function bundle(outdir) {
+  const firstPass = `${outdir}/esbuild`;
   await build({
     entryPoints: { main: `${dist}cli/main.js` },
-    outdir,
+    outdir: firstPass,
     bundle: true,
     splitting: true,
     platform: 'node',
@@ -69,9 +76,33 @@ async function bundle(outdir) {
         },
       },
     ],
-    // Some of ink's dependencies are CommonJS and call require().
-    banner: { js: "import { createRequire as __tgshCreateRequire } from 'node:module'; const require = __tgshCreateRequire(import.meta.url);" },
     ...common,
   });
+  await rechunk(`${firstPass}/main.js`, outdir);
+  rmSync(firstPass, { recursive: true, force: true });
   await buildGramjs(build, outdir, gramjsModules, common, out);
+}
+
+/** Rollup's pass over esbuild's chunks (see the top): the same code, in fewer files. */
+async function rechunk(input, outdir) {
+  const pass = await rollup({
+    input,
+    // Packages and node: modules stay imports; every other file is one of esbuild's chunks.
+    external: (id) => !id.startsWith('.') && !id.startsWith('/'),
+    // esbuild has tree-shaken already; main's exports are free to grow (lazy parts import from it).
+    treeshake: false,
+    preserveEntrySignatures: 'allow-extension',
+    onwarn(warning, warn) {
+      if (warning.code !== 'CIRCULAR_DEPENDENCY') warn(warning);
+    },
+  });
+  await pass.write({
+    dir: outdir,
+    format: 'es',
+    entryFileNames: '[name].js',
+    chunkFileNames: '[name].js',
+    // Some of ink's dependencies are CommonJS and call require() (esbuild's __require looks for one).
+    banner: "import { createRequire as __tgshCreateRequire } from 'node:module'; const require = __tgshCreateRequire(import.meta.url);",
+  });
+  await pass.close();
 }

@@ -2,6 +2,8 @@
 // order, over one MTProto connection. The store answers names it knows (fresh within the username
 // TTL) without any network call; [force] / --force asks Telegram anyway; [offline] never does.
 
+import { resolverOf } from '../telegram/resolver/index.js';
+import { checkedUsername } from '../telegram/resolver/username.js';
 import type { Result } from './result.js';
 import type { CommandSpec } from './types.js';
 
@@ -19,19 +21,15 @@ export const resolveUsername: CommandSpec = {
     'Text: the display name. JSON: {"user": {...}}, {"channel": {...}} or {"chat": {...}}.',
   ].join('\n'),
   async run(ctx, { args, options }) {
-    const { checkedUsername } = await import('../telegram/resolver/username.js');
     const force = ctx.modifiers.force === true || options.force === true;
     const offline = ctx.modifiers.offline === true;
     const out: Result[] = [];
-    let resolver: Awaited<ReturnType<typeof import('../telegram/resolver/index.js').resolverOf>> | undefined;
+    let resolver: Awaited<ReturnType<typeof resolverOf>> | undefined;
     for (const raw of args.name as string[]) {
       if (ctx.signal.aborted) break;
       try {
         const name = checkedUsername(raw); // refused here, before any network call
-        if (!resolver) {
-          const { resolverOf } = await import('../telegram/resolver/index.js');
-          resolver = await resolverOf(ctx.services, ctx.notice);
-        }
+        resolver ??= await resolverOf(ctx.services, ctx.notice);
         const peer = await resolver.resolveUsername(name, { force, offline, signal: ctx.signal, notice: ctx.notice });
         out.push({ kind: 'peer', peer, view: 'name' });
       } catch (e) {

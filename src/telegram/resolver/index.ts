@@ -15,7 +15,8 @@ const stderrNotice: Notice = (text) => void process.stderr.write(text.endsWith('
 /** The profile's resolver (created on first use; the first caller's notice is its default). */
 export function resolverOf(services: Services, notice: Notice = stderrNotice): Promise<Resolver> {
   return services.shared('resolver', async () => {
-    const { createResolver } = await import('./resolver.js');
+    // Loaded side by side, not one after the other: the resolver's code and the store.
+    const [{ createResolver }] = await Promise.all([import('./resolver.js'), services.store(notice)]);
     return createResolver(services, notice);
   });
 }
