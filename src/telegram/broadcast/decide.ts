@@ -1,11 +1,14 @@
 // What one send's outcome means for a broadcast: the recipient is done (sent, failed, unknown),
 // must be sent again later (a 429, a request that never left), or the whole broadcast must stop
-// (a bad token or a message Telegram will refuse to everyone, a flood wait beyond --max-wait).
+// (a bad token or a message Telegram will refuse to everyone, a flood wait beyond --max-wait, or
+// one recipient refused with 429 more times than any request sits out).
 
+import { MAX_FLOOD_WAITS } from '../botapi/flood.js';
 import type { SendFailure, SendOutcome } from '../botapi/send.js';
 
 export type StopReason =
-  | { kind: 'flood'; retryAfter: number }
+  /** retry_after beyond --max-wait; or (`waits`) the 429s one recipient had reached MAX_FLOOD_WAITS. */
+  | { kind: 'flood'; retryAfter: number; waits?: number }
   /** Telegram refused something every recipient would be refused (token, markup, length). */
   | { kind: 'fatal'; failure: SendFailure }
   /** Several network failures in a row. */
@@ -32,13 +35,16 @@ export const NETWORK_FAILURES_TO_STOP = 3;
 
 /**
  * @param networkFailuresInARow including this outcome, when it is one
+ * @param floodWaitsSoFar the 429s this recipient already sat out in this run
  */
-export function decide(outcome: SendOutcome, maxWaitSeconds: number, networkFailuresInARow: number): Decision {
+export function decide(outcome: SendOutcome, maxWaitSeconds: number, networkFailuresInARow: number, floodWaitsSoFar = 0): Decision {
   if (outcome.ok) return { kind: 'sent', messageId: outcome.messageId };
   const f = outcome;
   if (f.reason === 'flood') {
     const retryAfter = Math.max(1, f.retryAfter ?? 1);
     if (retryAfter > maxWaitSeconds) return { kind: 'stop', stop: { kind: 'flood', retryAfter }, failure: f };
+    // The rule of every other request (botapi/flood.ts): a few waits, then stop rather than retry forever.
+    if (floodWaitsSoFar >= MAX_FLOOD_WAITS) return { kind: 'stop', stop: { kind: 'flood', retryAfter, waits: floodWaitsSoFar }, failure: f };
     return { kind: 'retry', afterMs: retryAfter * 1000, retryAfter, failure: f };
   }
   if (f.reason === 'migrated' && f.migrateToChatId !== undefined) return { kind: 'migrate', chatId: f.migrateToChatId, failure: f };

@@ -104,6 +104,14 @@ export function broadcastResult(r: RunReport): Result {
     const head = `broadcast ${r.id} stopped`;
     switch (stop.kind) {
       case 'flood':
+        if (stop.waits !== undefined) {
+          return fail(ErrorCode.FLOOD, `${head}: Telegram answered 429 to one recipient ${stop.waits + 1} times (the last asked to wait ${stop.retryAfter} s); ${countsText(c)}`, {
+            failure: 'flood',
+            retryAfter: stop.retryAfter,
+            hint: `Telegram is limiting this bot: run ${resume} in a few minutes`,
+            extra,
+          });
+        }
         return fail(ErrorCode.FLOOD, `${head}: Telegram asks to wait ${stop.retryAfter} s, longer than --max-wait; ${countsText(c)}`, {
           failure: 'flood',
           retryAfter: stop.retryAfter,

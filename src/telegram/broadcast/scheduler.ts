@@ -82,6 +82,8 @@ interface Job extends BroadcastJob {
   retryAt?: number;
   /** When the limiter counted its last request (to un-count it after a 429). */
   countedAt?: number;
+  /** 429s sat out for this recipient in this run. */
+  floodWaits?: number;
 }
 
 /** One waiter (the send loop) woken by an answer, an abort, or a timeout. */
@@ -306,7 +308,7 @@ export class BroadcastScheduler {
     // A late answer moves the request later in the limiter's count (a 429 is un-counted instead).
     if (job.countedAt !== undefined && !was429) this.o.limiter.answered(job.chatId, job.cls, job.countedAt, this.now());
     this.networkInARow = isNetworkFailure(outcome) ? this.networkInARow + 1 : 0;
-    const d = decide(outcome, this.o.maxWaitSeconds, this.networkInARow);
+    const d = decide(outcome, this.o.maxWaitSeconds, this.networkInARow, job.floodWaits ?? 0);
     if (was429) this.stats.tooMany++;
     // A second 429 in a row, from another chat: the whole bot is flooded.
     const global = was429 && this.last429Chat !== undefined && this.last429Chat !== job.chatId;
@@ -339,6 +341,7 @@ export class BroadcastScheduler {
       case 'retry': {
         j.record({ i: job.index, s: 'pending', why: d.retryAfter !== undefined ? `retry_after ${d.retryAfter}` : d.failure.description });
         if (d.retryAfter !== undefined) {
+          job.floodWaits = (job.floodWaits ?? 0) + 1;
           // Refused, not delivered: it does not count against the pace; the wait is what counts.
           if (job.countedAt !== undefined) this.o.limiter.refund(job.chatId, job.cls, job.countedAt);
           this.o.limiter.penalize(global ? 'global' : job.chatId, d.retryAfter);

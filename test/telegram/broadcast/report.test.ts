@@ -48,6 +48,21 @@ describe('broadcast report', () => {
     expect(formatResult(waited, style).stdout).toContain("in 3.0 s (2.0 s of it in Telegram's flood waits)");
   });
 
+  it('a flood stop says which wait stopped it, with retry_after (error 420, exit status 5)', () => {
+    const states: RecipientState[] = [
+      { peer: '@a', chatId: 1, status: 'sent', messageId: 7 },
+      { peer: '@b', chatId: 2, status: 'pending' },
+    ];
+    const long = formatResult(broadcastResult({ id: 'X', states, seconds: 1, rate: undefined, stop: { kind: 'flood', retryAfter: 60 } }), style);
+    expect(long.stdout).toContain('broadcast X stopped: Telegram asks to wait 60 s, longer than --max-wait');
+    expect(long.stderr).toContain("run 'broadcast --resume X' in 60 s");
+    const again = broadcastResult({ id: 'X', states, seconds: 1, rate: undefined, stop: { kind: 'flood', retryAfter: 2, waits: 5 } });
+    const text = formatResult(again, style);
+    expect(text.stdout).toContain('broadcast X stopped: Telegram answered 429 to one recipient 6 times (the last asked to wait 2 s); 1 sent');
+    expect(text.stderr).toContain("Telegram is limiting this bot: run 'broadcast --resume X' in a few minutes");
+    expect(JSON.parse(formatResult(again, { ...style, json: true }).stdout)).toMatchObject({ result: 'FAIL', error_code: 420, retry_after: 2, sent: 1, pending: 1 });
+  });
+
   it('a broadcast to one recipient reports rate null, not 0', async () => {
     s = await sandboxSession();
     await s.text('sync');

@@ -118,6 +118,13 @@ describe('broadcast scheduler', () => {
     expect(states.filter((s) => s.status === 'pending').length).toBe(10 - calls.length + 1);
   });
 
+  it('one recipient refused with 429 again and again: 5 waits, then the broadcast stops (resumable), not retries forever', async () => {
+    const { calls, result, states } = await run(3, (job) => (job.index === 0 ? failure('flood', { retryAfter: 1 }) : ok(job.index)));
+    expect(result.stop).toEqual({ kind: 'flood', retryAfter: 1, waits: 5 });
+    expect(calls.filter((c) => c.index === 0).length).toBe(6);
+    expect(states.map((s) => s.status)).toEqual(['pending', 'sent', 'sent']);
+  });
+
   it('a refused token stops at once: nothing more is sent', async () => {
     const { calls, result, states } = await run(10, () => failure('unauthorized'));
     expect(result.stop?.kind).toBe('fatal');
@@ -181,6 +188,8 @@ describe('what an outcome means for a broadcast', () => {
     expect(decide(failure('flood', { retryAfter: 3 }), 10, 0)).toMatchObject({ kind: 'retry', afterMs: 3000, retryAfter: 3 });
     expect(decide(failure('flood', { retryAfter: 30 }), 10, 0)).toMatchObject({ kind: 'stop', stop: { kind: 'flood', retryAfter: 30 } });
     expect(decide(failure('flood', { retryAfter: 1 }), 0, 0)).toMatchObject({ kind: 'stop' });
+    expect(decide(failure('flood', { retryAfter: 3 }), 10, 0, 4)).toMatchObject({ kind: 'retry' });
+    expect(decide(failure('flood', { retryAfter: 3 }), 10, 0, 5)).toMatchObject({ kind: 'stop', stop: { kind: 'flood', retryAfter: 3, waits: 5 } });
     expect(decide(failure('bad_markup'), 10, 0)).toMatchObject({ kind: 'stop', stop: { kind: 'fatal' } });
     expect(decide(failure('network', { delivered: 'no' }), 10, 1)).toMatchObject({ kind: 'retry', afterMs: 1000 });
     expect(decide(failure('network', { delivered: 'no' }), 10, 3)).toMatchObject({ kind: 'stop', stop: { kind: 'network' } });
