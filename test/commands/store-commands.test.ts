@@ -1,7 +1,7 @@
 // The peer store's commands through the executor (text and JSON answers, as scripts read them),
 // Services' store integration, and a run of the built binary.
 import { afterEach, describe, expect, it } from 'vitest';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseCli } from '../../src/cli/args.js';
@@ -192,10 +192,33 @@ describe('purge', () => {
     store.upsert({ kind: 'chat', id: 4, title: 'Old chat', at: now - 400 * 24 * HOUR }, 'botapi');
     expect((await sh.run('purge --dry-run --inactive-days 30')).out).toBe('would purge 2 peers inactive for 30 days: Ancient Month\n');
     expect(store.size).toBe(4);
-    expect(await sh.json('purge')).toEqual([{ purged: 1, inactive_days: 180, dry_run: false, peers: ['Ancient'] }]);
-    expect(await sh.json('purge --inactive-days=30')).toEqual([{ purged: 1, inactive_days: 30, dry_run: false, peers: ['Month'] }]);
+    expect(await sh.json('purge')).toEqual([{ purged: 1, inactive_days: 180, dry_run: false, peers: ['Ancient'], broadcasts: [] }]);
+    expect(await sh.json('purge --inactive-days=30')).toEqual([{ purged: 1, inactive_days: 30, dry_run: false, peers: ['Month'], broadcasts: [] }]);
     expect(Object.keys(readStoreFile(sh.services.paths.peers).peers).sort()).toEqual(['chat:4', 'user:3']);
     expect((await sh.run('purge --inactive-days 0')).out).toBe('FAIL: 22: --inactive-days must be above 0\n');
+  });
+
+  it('removes broadcast journals last written over N days ago, never a running one', async () => {
+    const sh = shell();
+    const dir = sh.services.paths.journals;
+    mkdirSync(dir, { recursive: true });
+    const old = new Date(Date.now() - 40 * 24 * HOUR);
+    const journal = (id: string, written: Date) => {
+      writeFileSync(join(dir, `${id}.jsonl`), '{}\n');
+      utimesSync(join(dir, `${id}.jsonl`), written, written);
+    };
+    journal('20250101-120000-aaaa', old);
+    journal('20250102-120000-bbbb', new Date());
+    journal('20250103-120000-cccc', old);
+    writeFileSync(join(dir, '20250103-120000-cccc.lock'), String(process.pid)); // running: this process holds it
+    writeFileSync(join(dir, '20250101-120000-aaaa.lock'), '999999999'); // a dead process's lock
+    expect((await sh.run('purge --dry-run --inactive-days 30')).out).toBe(
+      'would purge 0 peers inactive for 30 days\nwould remove 1 broadcast journal last written over 30 days ago: 20250101-120000-aaaa\n',
+    );
+    expect(existsSync(join(dir, '20250101-120000-aaaa.jsonl'))).toBe(true);
+    expect(await sh.json('purge --inactive-days 30')).toEqual([{ purged: 0, inactive_days: 30, dry_run: false, peers: [], broadcasts: ['20250101-120000-aaaa'] }]);
+    expect(readdirSync(dir).sort()).toEqual(['20250102-120000-bbbb.jsonl', '20250103-120000-cccc.jsonl', '20250103-120000-cccc.lock']);
+    expect((await sh.run('broadcast --list')).out).not.toContain('aaaa');
   });
 });
 
