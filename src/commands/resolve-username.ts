@@ -2,6 +2,7 @@
 // order, over one MTProto connection. The store answers names it knows (fresh within the username
 // TTL) without any network call; [force] / --force asks Telegram anyway; [offline] never does.
 
+import { failResultOf } from '../session/fail-result.js';
 import { resolverOf } from '../telegram/resolver/index.js';
 import { checkedUsername } from '../telegram/resolver/username.js';
 import type { Result } from './result.js';
@@ -33,7 +34,6 @@ export const resolveUsername: CommandSpec = {
         const peer = await resolver.resolveUsername(name, { force, offline, signal: ctx.signal, notice: ctx.notice });
         out.push({ kind: 'peer', peer, view: 'name' });
       } catch (e) {
-        const { failResultOf } = await import('../telegram/resolver/failures.js');
         out.push(failResultOf(e, ctx.services.secrets()));
       }
     }

@@ -2,12 +2,11 @@
 // failure (including a command that throws) into a FAIL result. Nothing escapes this function.
 
 import { parseLine, type ParseOptions } from '../commands/parse.js';
-import { ErrorCode, fail, type Result } from '../commands/result.js';
+import { fail, type Result } from '../commands/result.js';
 import type { CommandContext, CommandRegistry, RunMode } from '../commands/types.js';
 import type { Config } from '../cli/config.js';
 import type { Services } from './services.js';
-import { scrubSecrets } from '../util/secret.js';
-import { TgshError } from '../util/errors.js';
+import { failResultOf } from './fail-result.js';
 
 export interface ExecutorOptions {
   config: Config;
@@ -76,11 +75,6 @@ export class Executor {
   }
 
   private failureOf(e: unknown): Result & { kind: 'fail' } {
-    const secrets = this.o.services.secrets();
-    if (e instanceof TgshError) {
-      return fail(e.code, scrubSecrets(e.message, secrets), { hint: e.hint, failure: e.failure, retryAfter: e.retryAfter, extra: e.extra });
-    }
-    const message = e instanceof Error ? e.message : String(e);
-    return fail(ErrorCode.INTERNAL, `internal error: ${scrubSecrets(message, secrets)}`, { hint: 'this is a bug in tgsh; please report it with the command that caused it' });
+    return failResultOf(e, this.o.services.secrets());
   }
 }

@@ -142,6 +142,24 @@ describe('live messages in the interactive shell', () => {
     expect(shell.frame().match(/live messages paused/g)?.length).toBe(1);
   });
 
+  it('getMe failing does not lose messages: they are shown, the bot named by its id, with one notice', async () => {
+    const sandbox = await startSandbox();
+    sandbox.botapi.faults.failNext('getMe', { status: 502, times: Infinity });
+    const home = mkdtempSync(join(tmpdir(), 'tgsh-live-'));
+    homes.push(home);
+    const config = testConfig(home, { botToken: new Secret(sandbox.connection.bot_token), botApiRoot: sandbox.connection.bot_api_root, json: true });
+    const services = new Services(config);
+    const shell = await mountShell({ home, config, controller: { services } });
+    const poller = (await startLiveMessages(services, shell.controller))!;
+    live = { shell, services, sandbox, poller };
+    await shell.waitFor('"/start welcome"'); // the seeded updates
+    sandbox.world.driver.sendPrivate(ALICE, 'still there?');
+    const f = await shell.waitFor('"still there?"');
+    const event = JSON.parse(f.split('\n').find((l) => l.includes('"still there?"'))!);
+    expect(event).toMatchObject({ event: 'message', text: 'still there?', to: { peer_id: SANDBOX_BOT_ID } });
+    expect(f.match(/tgsh: getMe failed/g)?.length).toBe(1);
+  });
+
   it('a 409 (another program polls the bot) stops the poll with one notice', async () => {
     live = await startLive();
     const { shell, sandbox, poller } = live;

@@ -2,9 +2,8 @@
 // refusals keep telegram-cli's form (`RPC_CALL_FAIL 400: USERNAME_NOT_OCCUPIED`, code 71);
 // credential problems name the setting to fix and exit 4; flood waits exit 5.
 
-import { ErrorCode, fail, type FailResult } from '../../commands/result.js';
+import { ErrorCode } from '../../commands/result.js';
 import { TgshError } from '../../util/errors.js';
-import { scrubSecrets, type Secret } from '../../util/secret.js';
 import { MtprotoAuthKeyUnknownError, MtprotoConnectError, MtprotoRpcError, MtprotoTimeoutError } from '../mtproto/errors.js';
 import { AbortedError } from './budget.js';
 
@@ -157,14 +156,4 @@ function rpcFailure(e: MtprotoRpcError, c: FailureContext): TgshError {
       });
   }
   return new TgshError(ErrorCode.SERVER, rpcText(e), { hint: `Telegram refused ${c.what}` });
-}
-
-/** One answer of a multi-answer command: the FAIL a thrown error stands for (secrets scrubbed). */
-export function failResultOf(e: unknown, secrets: Iterable<Secret | string | undefined>): FailResult {
-  const list = [...secrets];
-  if (e instanceof TgshError) {
-    return fail(e.code, scrubSecrets(e.message, list), { hint: e.hint === undefined ? undefined : scrubSecrets(e.hint, list), failure: e.failure, retryAfter: e.retryAfter, extra: e.extra });
-  }
-  const message = e instanceof Error ? e.message : String(e);
-  return fail(ErrorCode.INTERNAL, `internal error: ${scrubSecrets(message, list)}`, { hint: 'this is a bug in tgsh; please report it with the command that caused it' });
 }

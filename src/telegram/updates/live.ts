@@ -4,7 +4,8 @@
 
 import type { Services } from '../../session/services.js';
 import { paintFor } from '../../output/colors.js';
-import { senderOf } from '../botapi/sender.js';
+import { senderOf, type BotIdentity } from '../botapi/sender.js';
+import { botIdOfToken, scrubSecrets } from '../../util/secret.js';
 import { eventLine, incomingEvent } from './events.js';
 import { pollerOf, type UpdatePoller } from './index.js';
 
@@ -28,21 +29,29 @@ export async function startLiveMessages(services: Services, sink: EventSink): Pr
   const store = await services.store(notice);
   const paint = paintFor(services.config.color);
   const json = services.config.json;
+  let toldMeFailed = false;
   if (sink.isDone) return undefined;
   poller.startLive({
     notice,
     onBatch: (result) => {
       if (result.messages.length === 0 || sink.isDone) return;
       // The bot's own name is needed for private chats' `to`; getMe is asked once per process.
-      void sender.me().then(
-        (me) => {
+      // Without it (getMe failed) the messages are shown all the same, the bot named by its id.
+      void sender
+        .me()
+        .catch((e: unknown): BotIdentity => {
+          const why = scrubSecrets(e instanceof Error ? e.message : String(e), services.secrets());
+          if (!toldMeFailed) sink.notice(`tgsh: getMe failed (${why}); messages to the bot name it by its id`);
+          toldMeFailed = true;
+          const id = botIdOfToken(settings.botToken) ?? 0;
+          return { id, username: '', firstName: `bot${id}` };
+        })
+        .then((me) => {
           for (const m of result.messages) {
             const e = incomingEvent(store, me, m);
             if (e && !sink.isDone) sink.print(eventLine(e, json, paint), 'event');
           }
-        },
-        () => undefined,
-      );
+        });
     },
   });
   return poller;

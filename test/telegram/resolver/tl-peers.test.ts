@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { Api } from 'telegram';
 import { returnBigInt } from 'telegram/Helpers.js';
 import { peerInputOfChat, peerInputOfUser } from '../../../src/telegram/resolver/tl-peers.js';
-import { failureOf, failResultOf, floodFailure } from '../../../src/telegram/resolver/failures.js';
+import { failureOf, floodFailure } from '../../../src/telegram/resolver/failures.js';
+import { failResultOf } from '../../../src/session/fail-result.js';
 import { MtprotoConnectError, MtprotoRpcError, MtprotoTimeoutError } from '../../../src/telegram/mtproto/errors.js';
 import { Secret } from '../../../src/util/secret.js';
 
