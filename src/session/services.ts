@@ -79,7 +79,11 @@ export class Services {
         this.onClose(() => sandbox.close());
         if (!this.config.quiet && this.config.sandboxBanner !== false) notice(SANDBOX_BANNER);
         const settings = sandboxSettings(sandbox);
-        (await this.store(notice)).useBot(botIdOfToken(settings.botToken));
+        const store = await this.store(notice);
+        store.useBot(botIdOfToken(settings.botToken));
+        // This world was born with this process and numbers its updates from the start again: an
+        // offset kept from an earlier sandbox would confirm (lose) this one's first updates.
+        store.setUpdateOffset(0);
         return settings;
       }
       const store = await this.store(notice);

@@ -6,7 +6,7 @@ import { Services } from '../../src/session/services.js';
 import { Executor } from '../../src/session/executor.js';
 import { commandRegistry } from '../../src/commands/registry.js';
 import { formatResult } from '../../src/output/format.js';
-import { tempHome } from '../helpers/cli.js';
+import { runTgsh, tempHome } from '../helpers/cli.js';
 
 const home = tempHome();
 let services: Services;
@@ -54,5 +54,19 @@ describe('sandbox command', () => {
     expect(unknown[0]).toMatchObject({ kind: 'fail', error: "no sandbox action 'fly'" });
     const nobody = await executor.run('sandbox start @nobody_here');
     expect(nobody[0]).toMatchObject({ kind: 'fail', code: 22 });
+  });
+
+  it('a new tgsh --sandbox is a new world: what its people say is not lost to the offset of an earlier one', async () => {
+    const h = tempHome();
+    try {
+      const first = await runTgsh(['--sandbox'], { home: h.dir, input: 'sync\nsandbox say @alice_started one\nsandbox say @alice_started two\nsync\n' });
+      expect(first.stdout).toMatch(/^sync: 4 updates.*\nSUCCESS\nSUCCESS\nsync: 2 updates/);
+      // The next world numbers its updates afresh: the seeded 4 and the new message are all read.
+      const second = await runTgsh(['--sandbox', '--json'], { home: h.dir, input: 'sandbox say @alice_started after the restart\nsync\n' });
+      const answers = second.stdout.trim().split('\n').map((l) => JSON.parse(l));
+      expect(answers[1]).toMatchObject({ result: 'SUCCESS', updates: 5 });
+    } finally {
+      h.cleanup();
+    }
   });
 });
