@@ -56,6 +56,11 @@ const OPTIONS = {
   version: { type: 'boolean', short: 'V' },
 } as const;
 
+/** True when `--name` is one of tgsh's own flags (for the hint when it is given to a command). */
+export function isTgshFlag(name: string): boolean {
+  return Object.hasOwn(OPTIONS, name);
+}
+
 /** telegram-cli flags tgsh does not have (yet), with what to use instead. */
 const NOT_YET: Record<string, string> = {
   '-P': 'the socket daemon (-P/-S/-d) is not available yet',

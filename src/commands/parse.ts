@@ -2,6 +2,7 @@
 // Pure: no I/O, no lookups beyond the optional `isKnownPeer` predicate (used only to tell a print
 // name from text in repeated peer arguments). Every malformed line becomes one FAIL result.
 
+import { isTgshFlag } from '../cli/args.js';
 import { Lexer, isLexError, type Token } from './lexer.js';
 import { ErrorCode, fail, type FailResult } from './result.js';
 import { parsePeerRef, refClass, type PeerRef } from '../peers/ref.js';
@@ -184,7 +185,8 @@ function readOptions(lx: Lexer, spec: CommandSpec, out: ParsedArgs, textIsDue: b
     if (!opt) {
       if (textIsDue) return;
       const known = (spec.options ?? []).map((o) => `--${o.name}`).join(' ');
-      return `unknown option '${printable(t.value)}' for ${spec.name}${known ? ` (it takes ${known})` : ' (it takes no options)'}`;
+      const flag = isTgshFlag(optName) ? `; --${optName} is a flag of tgsh itself, given when it starts: tgsh --${optName} ... -e '${spec.name} ...'` : '';
+      return `unknown option '${printable(t.value)}' for ${spec.name}${known ? ` (it takes ${known})` : ' (it takes no options)'}${flag}`;
     }
     lx.next();
     if (!opt.value) {

@@ -151,6 +151,7 @@ describe('parseLine: errors (code 38, telegram-cli texts)', () => {
     ['purge --inactive-days x', "option --inactive-days needs a number, not 'x'"],
     ['purge --nope', "unknown option '--nope' for purge (it takes --inactive-days --dry-run)"],
     ['dialog_list --nope', "unknown option '--nope' for dialog_list (it takes no options)"],
+    ['dialog_list --max-wait 5', "unknown option '--max-wait' for dialog_list (it takes no options); --max-wait is a flag of tgsh itself, given when it starts: tgsh --max-wait ... -e 'dialog_list ...'"],
     ['msg "unclosed hi', 'can not parse arg #1: unbalanced quote: " opened at column 5 is never closed'],
     ['"unclosed', 'can not parse line: unbalanced quote: " opened at column 1 is never closed'],
     ['dialog_list 99999999999999999999', 'can not parse arg #1: 99999999999999999999 is out of range'],
