@@ -66,8 +66,12 @@ export interface PeerRecord {
   lastInteraction?: number;
   /** When the usernames were last confirmed by Telegram (unix ms). */
   usernamesCheckedAt?: number;
+  /** The consent written last; other bots' entries are in otherConsents (store/ledger.ts). */
   consent?: Consent;
+  otherConsents?: Consent[];
+  /** The bot membership written last; other bots' entries are in otherMemberships. */
   membership?: Membership;
+  otherMemberships?: Membership[];
   /** Unix ms of the last change, set by the store: when two processes changed a peer, the newer wins. */
   updatedAt?: number;
 }

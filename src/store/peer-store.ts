@@ -23,6 +23,7 @@ import { TgshError } from '../util/errors.js';
 import { ConfDriver, CorruptFileError, ensurePrivateDir } from './conf-driver.js';
 import type { CredentialsStore } from './credentials.js';
 import type { LockOptions } from './lock.js';
+import { allEntries, entryFor, mergedEntry, withEntry } from './ledger.js';
 import { hasPlaceholderName, PeerRepository } from './repository.js';
 import {
   checkImportRecord,
@@ -167,26 +168,31 @@ export class PeerStore {
     return this.bot;
   }
 
-  /** The peer's consent towards the bound bot (an entry of another bot reads as none). */
+  /** The peer's consent towards the bound bot (store/ledger.ts; another bot's entry reads as none). */
   consentOf(p: PeerRecord): Consent | undefined {
-    const c = p.consent;
-    return c && (c.bot === undefined || this.bot === undefined || c.bot === this.bot) ? c : undefined;
+    return entryFor(p.consent, p.otherConsents, this.bot);
   }
 
   /** The bound bot's membership in a group or channel (another bot's reads as none). */
   membershipOf(p: PeerRecord): Membership | undefined {
-    const m = p.membership;
-    return m && (m.bot === undefined || this.bot === undefined || m.bot === this.bot) ? m : undefined;
+    return entryFor(p.membership, p.otherMemberships, this.bot);
   }
 
-  /** The record as the bound bot sees it: the same object unless it holds another bot's entries. */
+  /**
+   * The record as the bound bot sees it, with its own consent and membership only: the same
+   * object unless it holds another bot's entries.
+   */
   scoped(p: PeerRecord): PeerRecord {
     const consent = this.consentOf(p);
     const membership = this.membershipOf(p);
-    if (consent === p.consent && membership === p.membership) return p;
+    if (consent === p.consent && membership === p.membership && !p.otherConsents && !p.otherMemberships) return p;
     const copy = { ...p };
-    if (!consent) delete copy.consent;
-    if (!membership) delete copy.membership;
+    delete copy.otherConsents;
+    delete copy.otherMemberships;
+    if (consent) copy.consent = consent;
+    else delete copy.consent;
+    if (membership) copy.membership = membership;
+    else delete copy.membership;
     return copy;
   }
 
@@ -613,8 +619,9 @@ export class PeerStore {
     const rec = this.mustFind(target);
     if (peerClassOf(rec.kind) !== 'user') throw new TgshError(22, `consent is kept for users and bots, not for ${rec.kind}s`);
     const at = opts.at ?? this.clock();
-    rec.consent = opts.payload !== undefined && state === 'started' ? { state, at, payload: opts.payload } : { state, at };
-    if (this.bot !== undefined) rec.consent.bot = this.bot;
+    const entry: Consent = opts.payload !== undefined && state === 'started' ? { state, at, payload: opts.payload } : { state, at };
+    if (this.bot !== undefined) entry.bot = this.bot;
+    setConsents(rec, withEntry(rec.consent, rec.otherConsents, entry));
     if (state === 'started' && (rec.lastInteraction ?? 0) < at) rec.lastInteraction = at;
     this.changedInPlace(rec);
     return rec;
@@ -624,7 +631,8 @@ export class PeerStore {
   setMembership(target: PeerTarget, status: MembershipStatus, at = this.clock()): PeerRecord {
     const rec = this.mustFind(target);
     if (peerClassOf(rec.kind) === 'user') throw new TgshError(22, 'membership is kept for groups and channels');
-    rec.membership = this.bot === undefined ? { status, at } : { status, at, bot: this.bot };
+    const entry: Membership = this.bot === undefined ? { status, at } : { status, at, bot: this.bot };
+    setMemberships(rec, withEntry(rec.membership, rec.otherMemberships, entry));
     this.changedInPlace(rec);
     return rec;
   }
@@ -778,12 +786,17 @@ export class PeerStore {
     minMax('firstSeen', Math.min);
     minMax('lastSeen', Math.max);
     minMax('lastInteraction', Math.max);
-    if (r.consent && (!existing.consent || r.consent.at > existing.consent.at)) {
-      existing.consent = { ...r.consent };
+    // Per bot, the newer entry wins.
+    for (const c of allEntries(r.consent, r.otherConsents)) {
+      const merged = mergedEntry(existing.consent, existing.otherConsents, c);
+      if (!merged) continue;
+      setConsents(existing, merged);
       changed = true;
     }
-    if (r.membership && (!existing.membership || r.membership.at > existing.membership.at)) {
-      existing.membership = { ...r.membership };
+    for (const m of allEntries(r.membership, r.otherMemberships)) {
+      const merged = mergedEntry(existing.membership, existing.otherMemberships, m);
+      if (!merged) continue;
+      setMemberships(existing, merged);
       changed = true;
     }
     if (!existing.sources.includes('import')) {
@@ -1043,4 +1056,16 @@ function importRecords(raw: unknown): PeerRecord[] {
   });
   if (errors.length > 0) bad(`${errors.length} invalid peer(s): ${errors.slice(0, 3).join('; ')}${errors.length > 3 ? '; ...' : ''}`);
   return out;
+}
+
+function setConsents(rec: PeerRecord, ledger: { current: Consent; others: Consent[] | undefined }): void {
+  rec.consent = ledger.current;
+  if (ledger.others) rec.otherConsents = ledger.others;
+  else delete rec.otherConsents;
+}
+
+function setMemberships(rec: PeerRecord, ledger: { current: Membership; others: Membership[] | undefined }): void {
+  rec.membership = ledger.current;
+  if (ledger.others) rec.otherMemberships = ledger.others;
+  else delete rec.otherMemberships;
 }

@@ -171,8 +171,10 @@ export function checkRecord(v: unknown): PeerRecord | string {
   for (const f of TEXT_FIELDS) {
     if (v[f] !== undefined && typeof v[f] !== 'string') return `bad ${f}`;
   }
-  if (v.consent !== undefined && (!isObject(v.consent) || !CONSENT_SET.has(v.consent.state as string) || !num(v.consent.at) || !optionalBot(v.consent.bot))) return 'bad consent';
-  if (v.membership !== undefined && (!isObject(v.membership) || !MEMBERSHIP_SET.has(v.membership.status as string) || !num(v.membership.at) || !optionalBot(v.membership.bot))) return 'bad membership';
+  if (v.consent !== undefined && !isConsent(v.consent)) return 'bad consent';
+  if (v.membership !== undefined && !isMembership(v.membership)) return 'bad membership';
+  if (v.otherConsents !== undefined && !isOtherEntries(v.otherConsents, isConsent)) return 'bad otherConsents';
+  if (v.otherMemberships !== undefined && !isOtherEntries(v.otherMemberships, isMembership)) return 'bad otherMemberships';
   return v as unknown as PeerRecord;
 }
 
@@ -198,13 +200,24 @@ export function checkImportRecord(v: unknown): PeerRecord | string {
     if (v[f] !== undefined && !num(v[f])) return `"${f}" must be a number`;
   }
   if (v.sources !== undefined && (!Array.isArray(v.sources) || !v.sources.every((s) => SOURCE_SET.has(s as string)))) return '"sources" has an unknown source';
-  if (v.consent !== undefined && (!isObject(v.consent) || !CONSENT_SET.has(v.consent.state as string) || !num(v.consent.at) || !optionalBot(v.consent.bot))) {
-    return '"consent" must be {state: started|blocked|stopped|unknown, at: ms, bot?: id}';
-  }
-  if (v.membership !== undefined && (!isObject(v.membership) || !MEMBERSHIP_SET.has(v.membership.status as string) || !num(v.membership.at) || !optionalBot(v.membership.bot))) {
-    return '"membership" must be {status, at: ms, bot?: id}';
-  }
+  if (v.consent !== undefined && !isConsent(v.consent)) return '"consent" must be {state: started|blocked|stopped|unknown, at: ms, bot?: id}';
+  if (v.membership !== undefined && !isMembership(v.membership)) return '"membership" must be {status, at: ms, bot?: id}';
+  if (v.otherConsents !== undefined && !isOtherEntries(v.otherConsents, isConsent)) return '"otherConsents" must be a list of consents, each with its bot';
+  if (v.otherMemberships !== undefined && !isOtherEntries(v.otherMemberships, isMembership)) return '"otherMemberships" must be a list of memberships, each with its bot';
   return v as unknown as PeerRecord;
+}
+
+function isConsent(v: unknown): boolean {
+  return isObject(v) && CONSENT_SET.has(v.state as string) && num(v.at) && optionalBot(v.bot);
+}
+
+function isMembership(v: unknown): boolean {
+  return isObject(v) && MEMBERSHIP_SET.has(v.status as string) && num(v.at) && optionalBot(v.bot);
+}
+
+/** Other bots' entries (store/ledger.ts): a non-empty list, each entry with its bot. */
+function isOtherEntries(v: unknown, isEntry: (e: unknown) => boolean): boolean {
+  return Array.isArray(v) && v.length > 0 && v.every((e) => isEntry(e) && (e as { bot?: unknown }).bot !== undefined);
 }
 
 /** A ledger entry's bot: absent, or a positive id. */

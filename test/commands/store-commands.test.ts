@@ -296,6 +296,9 @@ describe('export and import', () => {
     expect(r.out).toBe(
       'FAIL: 22: import: 3 invalid peer(s): peer #2: "id" must be a positive integer; peer #3: "accessHash": access hash \'abc\' is not a decimal integer; peer #4: "usernames" must be a list of usernames\n',
     );
+    // Other bots' consents each name their bot.
+    writeFileSync(bad, JSON.stringify({ format: 'tgsh-export', version: 1, peers: [{ kind: 'user', id: 7, otherConsents: [{ state: 'started', at: 1 }] }] }));
+    expect((await sh.run(`import ${bad}`)).out).toBe('FAIL: 22: import: 1 invalid peer(s): peer #1: "otherConsents" must be a list of consents, each with its bot\n');
     expect(r.err).toBe("import takes a file written by 'export'\n");
     expect((await sh.services.store()).get('user', 1000)).toBeUndefined();
     expect((await sh.run(`import ${dir}`)).out).toBe(`FAIL: 22: '${dir}' is a directory\n`);

@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { parsePeerRef, type PeerRef } from '../../src/peers/ref.js';
 import { encodePermanentId } from '../../src/peers/permanent-id.js';
+import type { PeerRecord } from '../../src/peers/types.js';
 import { ConfDriver } from '../../src/store/conf-driver.js';
 import type { PeerStore } from '../../src/store/peer-store.js';
 import { manualClock, open, readStoreFile, tempProfile, type StoreFile, type TempProfile } from './helpers.js';
@@ -507,6 +508,12 @@ describe('writing', () => {
   });
 });
 
+/** Every bot's consent state in a record, by bot. */
+function allStates(s: { get(k: 'user', id: number): PeerRecord | undefined }, p: PeerRecord): Array<[number | undefined, string]> {
+  const r = s.get('user', p.id)!;
+  return [r.consent, ...(r.otherConsents ?? [])].map((c) => [c!.bot, c!.state] as [number | undefined, string]).sort((a, b) => (a[0] ?? 0) - (b[0] ?? 0));
+}
+
 describe('one ledger per bot', () => {
   it("consent and membership hold for the bot that learned them; another bot of the profile reads none", async () => {
     const { p, s } = await fresh();
@@ -536,6 +543,49 @@ describe('one ledger per bot', () => {
     // Unbound (no bot configured) and entries from before bots were recorded: shown as they are.
     const unbound = await reopen(p);
     expect(unbound.consentOf(unbound.get('user', 1)!)?.state).toBe('started');
+  });
+
+  it('two bots of one profile keep their own consent and membership for the same people', async () => {
+    const { p, s } = await fresh();
+    s.upsert({ kind: 'user', id: 1, firstName: 'Ann' }, 'updates');
+    s.upsert({ kind: 'channel', id: 9, title: 'News' }, 'updates');
+    s.useBot(111);
+    s.setConsent({ kind: 'user', id: 1 }, 'started', { payload: 'a' });
+    s.setMembership({ kind: 'channel', id: 9 }, 'administrator');
+    s.useBot(222);
+    s.setConsent({ kind: 'user', id: 1 }, 'blocked');
+    s.setMembership({ kind: 'channel', id: 9 }, 'left');
+    // Bot 111's entries survive bot 222's, in memory and in the file.
+    expect(s.consentOf(s.get('user', 1)!)).toMatchObject({ state: 'blocked', bot: 222 });
+    await s.flush();
+    const after = await reopen(p);
+    after.useBot(111);
+    const ann = after.get('user', 1)!;
+    expect(after.consentOf(ann)).toMatchObject({ state: 'started', payload: 'a', bot: 111 });
+    expect(after.membershipOf(after.get('channel', 9)!)).toMatchObject({ status: 'administrator', bot: 111 });
+    // The scoped view shows the bound bot's entries only.
+    const seen = after.scoped(ann);
+    expect(seen.consent).toMatchObject({ state: 'started', bot: 111 });
+    expect(seen.otherConsents).toBeUndefined();
+    expect(after.contacts().find((c) => c.id === 1)!.consent?.state).toBe('started');
+    after.useBot(222);
+    expect(after.consentOf(ann)).toMatchObject({ state: 'blocked', bot: 222 });
+    after.useBot(333);
+    expect(after.consentOf(ann)).toBeUndefined();
+    // Bot 111 learns something new: its entry is replaced, bot 222's kept.
+    after.useBot(111);
+    after.setConsent({ kind: 'user', id: 1 }, 'stopped');
+    expect(allStates(after, ann)).toEqual([[111, 'stopped'], [222, 'blocked']]);
+
+    // Export and import carry every bot's entries; per bot, the newer one wins.
+    const doc = after.exportDocument();
+    const { s: other } = await fresh();
+    other.importDocument(doc);
+    other.useBot(222);
+    expect(other.consentOf(other.get('user', 1)!)?.state).toBe('blocked');
+    other.useBot(111);
+    expect(other.consentOf(other.get('user', 1)!)?.state).toBe('stopped');
+    expect(other.membershipOf(other.get('channel', 9)!)?.status).toBe('administrator');
   });
 
   it('each bot has its own update offset', async () => {
