@@ -77,8 +77,23 @@ export function failureOf(e: unknown, c: FailureContext): TgshError {
   }
   if (e instanceof MtprotoRpcError) return rpcFailure(e, c);
   const message = e instanceof Error ? e.message : String(e);
+  // GramJS follows *_MIGRATE_X itself, and fails so when the data centre is not one it knows.
+  const dc = /^Cannot find the DC with the ID of (\d+)$/.exec(message);
+  if (dc) return migrateFailure(dc[1]!, c);
   return new TgshError(ErrorCode.INTERNAL, `internal error while ${c.what}: ${message}`, {
     hint: 'this is a bug in tgsh; please report it with the command that caused it',
+  });
+}
+
+/**
+ * Telegram keeps the account in another data centre (*_MIGRATE_X). Followed on Telegram's own
+ * servers; a --dc server is dialled and nothing else.
+ */
+function migrateFailure(dc: string, c: FailureContext): TgshError {
+  return new TgshError(ErrorCode.SERVER, `the MTProto server ${c.server} sends this account to data centre ${dc} (${c.what})`, {
+    hint: c.customServer
+      ? `--dc names one server only: point --dc (TG_DC) at data centre ${dc}'s address, or leave --dc out to use Telegram's`
+      : `tgsh could not reach data centre ${dc}: check your network connection`,
   });
 }
 
@@ -104,6 +119,8 @@ function rpcFailure(e: MtprotoRpcError, c: FailureContext): TgshError {
       hint: "log in again with 'login' (a bot logs in again by itself when --bot-token is given)",
     });
   }
+  const migrate = /^(?:USER|PHONE|NETWORK)_MIGRATE_(\d+)$/.exec(m);
+  if (migrate) return migrateFailure(migrate[1]!, c);
   switch (m) {
     case 'USERNAME_NOT_OCCUPIED':
       return new TgshError(ErrorCode.SERVER, rpcText(e), {

@@ -200,6 +200,18 @@ describe('connections and sessions', () => {
     expect(creds.identity).toBeUndefined();
   });
 
+  it('PHONE_MIGRATE_X from a --dc server: one FAIL naming the data centre and what to do with --dc', async () => {
+    const sb = await sandboxWith();
+    const s = await shell(sb, { noBot: true, args: ['--phone', '15550001111', '--code', '12345'] });
+    sb.mtproto.faults.failMethod('auth.sendCode', { code: 303, message: 'PHONE_MIGRATE_4' });
+    const [r] = (await s.run('login')) as FailResult[];
+    expect(r).toMatchObject({ kind: 'fail', code: 71 });
+    expect(r!.error).toMatch(/^the MTProto server 127\.0\.0\.1:\d+ sends this account to data centre 4 \(login\)$/);
+    expect(r!.hint).toBe("--dc names one server only: point --dc (TG_DC) at data centre 4's address, or leave --dc out to use Telegram's");
+    // Nothing was followed: the one server was asked once.
+    expect(sb.mtproto.stats.requestsFor('auth.sendCode')).toBe(1);
+  });
+
   it('a revoked user session: exit status 4, deleted, and login is the way back', async () => {
     const sb = await sandboxWith();
     const s = await shell(sb, { noBot: true, args: ['--phone', '15550001111', '--code', '12345'] });
