@@ -18,13 +18,19 @@ const TYPED_RE = /^(user|chat|channel|secret_chat|encr_chat)#(?:id)?(\d{1,16})$/
 const BOTAPI_RE = /^-?\d{1,16}$/;
 const USERNAME_CHARS_RE = /^[A-Za-z0-9_]{1,64}$/;
 const TME_RE = /^(?:https?:\/\/)?(?:www\.)?(?:t|telegram)\.me\/([A-Za-z0-9_]{1,64})\/?$/i;
+const SUBDOMAIN_RE = /^(?:https?:\/\/)?([A-Za-z0-9_]{1,64})\.t\.me\/?$/i;
+const TG_RESOLVE_RE = /^tg:\/\/resolve\?(?:[^#]*&)?domain=([A-Za-z0-9_]{1,64})(?:[&#].*)?$/i;
 
-/** Extracts the bare username from `name`, `@name` or a t.me link; null when it is none of them. */
+/** The username in a link: t.me/name, name.t.me or tg://resolve?domain=name. */
+function linkUsername(token: string): string | null {
+  const link = TME_RE.exec(token) ?? SUBDOMAIN_RE.exec(token) ?? TG_RESOLVE_RE.exec(token);
+  return link ? link[1]! : null;
+}
+
+/** Extracts the bare username from `name`, `@name` or a link; null when it is none of them. */
 export function usernameFromInput(token: string): string | null {
   if (token.startsWith('@')) return USERNAME_CHARS_RE.test(token.slice(1)) ? token.slice(1) : null;
-  const link = TME_RE.exec(token);
-  if (link) return link[1]!;
-  return USERNAME_CHARS_RE.test(token) ? token : null;
+  return linkUsername(token) ?? (USERNAME_CHARS_RE.test(token) ? token : null);
 }
 
 export function parsePeerRef(token: string): PeerRefResult {
@@ -40,8 +46,8 @@ export function parsePeerRef(token: string): PeerRefResult {
     if (!USERNAME_CHARS_RE.test(name)) return { ok: false, error: `'${token}' is not a username (letters, digits and _ only)` };
     return { ok: true, ref: { kind: 'username', username: name, raw: token } };
   }
-  const link = TME_RE.exec(token);
-  if (link) return { ok: true, ref: { kind: 'username', username: link[1]!, raw: token } };
+  const link = linkUsername(token);
+  if (link) return { ok: true, ref: { kind: 'username', username: link, raw: token } };
   const typed = TYPED_RE.exec(token);
   if (typed) {
     const type: PeerClass = typed[1] === 'secret_chat' ? 'encr_chat' : (typed[1] as PeerClass);

@@ -60,6 +60,10 @@ describe('peer references', () => {
     expect(usernameFromInput('@example_user')).toBe('example_user');
     expect(usernameFromInput('https://t.me/example_user')).toBe('example_user');
     expect(usernameFromInput('t.me/example_user/')).toBe('example_user');
+    expect(usernameFromInput('https://example_user.t.me')).toBe('example_user');
+    expect(usernameFromInput('tg://resolve?domain=example_user')).toBe('example_user');
+    expect(parsePeerRef('tg://resolve?domain=example_user&start=x')).toMatchObject({ ok: true, ref: { kind: 'username', username: 'example_user' } });
+    expect(parsePeerRef('example_user.t.me')).toMatchObject({ ok: true, ref: { kind: 'username', username: 'example_user' } });
     expect(usernameFromInput('bad-name')).toBeNull();
   });
 

@@ -1,12 +1,16 @@
 // Telegram's username syntax, checked before any network call: A-z, 0-9 and _, 5 to 32
 // characters (4 for collectible names), starting with a letter, not ending with _. Accepts what
-// people type: `name`, `@name`, `t.me/name`, `https://t.me/name`.
+// people type and paste: `name`, `@name`, `t.me/name`, `https://t.me/name`, `name.t.me` and
+// `tg://resolve?domain=name`.
 
 import { ErrorCode } from '../../commands/result.js';
 import { TgshError } from '../../util/errors.js';
 
 // t.me/name, t.me/name/123 (a post: its chat's name), t.me/s/name (a channel's preview page).
 const TME_RE = /^(?:https?:\/\/)?(?:www\.)?(?:t|telegram)\.me\/(?:s\/)?([^/?#\s]*)(?:\/\d+)?\/?(?:[?#].*)?$/i;
+// https://name.t.me (Telegram's subdomain links) and tg://resolve?domain=name (the app's links).
+const SUBDOMAIN_RE = /^(?:https?:\/\/)?([^./\s]+)\.t\.me(?:[/?#].*)?$/i;
+const TG_RESOLVE_RE = /^tg:\/\/resolve\?(?:[^#]*&)?domain=([^&#\s]*)/i;
 const INVITE_RE = /^(?:https?:\/\/)?(?:www\.)?(?:t|telegram)\.me\/(?:\+|joinchat\/)/i;
 
 export const USERNAME_RULES = 'a username is 5 to 32 characters of A-z, 0-9 and _ (collectible ones may have 4), starts with a letter and does not end with _';
@@ -15,7 +19,7 @@ export const USERNAME_RULES = 'a username is 5 to 32 characters of A-z, 0-9 and 
 export function bareUsername(input: string): string {
   const t = input.trim();
   if (t.startsWith('@')) return t.slice(1);
-  const link = TME_RE.exec(t);
+  const link = TME_RE.exec(t) ?? SUBDOMAIN_RE.exec(t) ?? TG_RESOLVE_RE.exec(t);
   return link ? link[1]! : t;
 }
 

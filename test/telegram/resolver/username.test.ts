@@ -13,6 +13,11 @@ describe('username syntax', () => {
     // A post link names its chat; t.me/s/ is a channel's preview page.
     expect(bareUsername('https://t.me/tgsh_news/123')).toBe('tgsh_news');
     expect(bareUsername('https://t.me/s/tgsh_news')).toBe('tgsh_news');
+    // Subdomain links and the app's tg:// links.
+    expect(bareUsername('https://example_user.t.me')).toBe('example_user');
+    expect(bareUsername('tgsh_news.t.me/12')).toBe('tgsh_news');
+    expect(bareUsername('tg://resolve?domain=example_user')).toBe('example_user');
+    expect(bareUsername('tg://resolve?post=4&domain=tgsh_news&thread=1')).toBe('tgsh_news');
   });
 
   it('says what an invite link is instead of judging its characters', () => {
