@@ -6,6 +6,8 @@
 //   const saved = mt.saveSession(client);
 //   await mt.destroyClient(client);
 
+import { installCheckedFactorize } from './factorize.js';
+
 export {
   createMtprotoClient,
   connectClient,
@@ -22,3 +24,6 @@ export { MTPROTO_TRANSPORTS, type MtprotoTransport } from './connection.js';
 export { trustServerKey, rsaPublicKeyInfo } from './rsa.js';
 export * from './errors.js';
 export { Api } from 'telegram';
+
+// GramJS's key exchange now and then gets the server's pq wrong: checked from the first connection on.
+installCheckedFactorize();
