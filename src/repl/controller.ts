@@ -72,6 +72,8 @@ export interface ShellOptions {
   itemsPerEpoch?: number;
   /** Show the banner (default: unless -D). run.ts prints it itself before Ink has loaded. */
   banner?: boolean;
+  /** Ctrl-Z: stops the process (run.ts gives the terminal back first); none: Ctrl-Z does nothing. */
+  suspend?: () => void;
 }
 
 /** The start-up lines (status, not answers); the sandbox says so in its own words. */
@@ -222,6 +224,13 @@ export class ShellController {
     this.changed();
   }
 
+  /** Back from Ctrl-Z (SIGCONT): the prompt is drawn again below what the outer shell printed. */
+  resumed(): void {
+    if (this.done) return;
+    this.hint = 'back in tgsh';
+    this.changed();
+  }
+
   /** Exits now (SIGTERM, SIGHUP, a crash): the running command is aborted, queued lines dropped. */
   terminate(code: number): void {
     this.finish(code);
@@ -266,6 +275,9 @@ export class ShellController {
         if (v !== undefined) this.line = { text: v, cursor: v.length };
         return;
       }
+      case 'suspend':
+        this.o.suspend?.();
+        return;
       case 'escape':
         return;
       default:

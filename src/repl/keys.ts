@@ -25,6 +25,8 @@ export type KeyName =
   | 'kill-word-forward'
   | 'ctrl-c'
   | 'ctrl-d'
+  /** Ctrl-Z: suspend tgsh (job control: `fg` brings it back). */
+  | 'suspend'
   | 'escape';
 
 export type Key = { name: 'text'; text: string } | { name: KeyName };
@@ -42,6 +44,7 @@ const CONTROL: Record<string, KeyName> = {
   '\x10': 'up', // Ctrl-P
   '\x15': 'kill-start', // Ctrl-U
   '\x17': 'kill-word', // Ctrl-W
+  '\x1a': 'suspend', // Ctrl-Z
   '\x7f': 'backspace',
 };
 

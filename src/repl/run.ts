@@ -39,6 +39,22 @@ export async function runInteractive(config: Config): Promise<number> {
     if (controller) controller.interrupt();
     else settle(130); // still loading: nothing to clear, so exit
   };
+  // Ctrl-Z (raw mode reads it as a key): the terminal goes back to the outer shell as it was,
+  // then the process stops as on a cooked terminal's Ctrl-Z. SIGCONT (fg) takes the terminal again.
+  const suspend = (): void => {
+    restoreTerminal();
+    try {
+      process.kill(process.pid, 'SIGTSTP');
+    } catch {
+      onSigcont(); // no job control here (Windows): carry on
+    }
+  };
+  const onSigcont = (): void => {
+    if (!controller || controller.isDone) return;
+    setRawMode(true);
+    stdout.write('\x1b[?25l'); // the prompt draws its own cursor
+    controller.resumed();
+  };
   const onSigterm = onSignal(143);
   const onSighup = onSignal(129);
   // The terminal went away (EIO/EPIPE): nothing can be shown any more; close and exit.
@@ -51,6 +67,7 @@ export async function runInteractive(config: Config): Promise<number> {
     [process, 'SIGINT', onSigint],
     [process, 'SIGTERM', onSigterm],
     [process, 'SIGHUP', onSighup],
+    [process, 'SIGCONT', onSigcont],
     [stdin, 'error', onStreamError],
     [stdout, 'error', onStreamError],
   ];
@@ -69,7 +86,7 @@ export async function runInteractive(config: Config): Promise<number> {
     const loaded = await Promise.race([loadInk(), ended]);
     if (typeof loaded === 'number') throw new Settled();
     const { render, createElement, ShellApp } = loaded;
-    controller = new ShellController({ config, services, registry: commandRegistry(), banner: false });
+    controller = new ShellController({ config, services, registry: commandRegistry(), banner: false, suspend });
     void controller.exited.then(settle);
     stdout.write('\r\x1b[2K'); // erase the provisional prompt; Ink draws on this line
     app = render(createElement(ShellApp, { controller, color: config.color }), { stdin, stdout, stderr, exitOnCtrlC: false, patchConsole: true });

@@ -112,6 +112,25 @@ describe.skipIf(!hasTmux && !process.env.CI)('interactive shell under a real ter
     expect(statSync(hist).mode & 0o777).toBe(0o600);
   });
 
+  it('Ctrl-Z stops tgsh with the terminal given back; fg brings the same line back', async () => {
+    await startTgsh();
+    tmux('send-keys', '-t', 'e2e', '-l', 'versi');
+    await waitFor(/^> versi/m, 'typed text');
+    tmux('send-keys', '-t', 'e2e', 'C-z');
+    await waitFor(/^\[1\]\+\s+Stopped\s+node bin\/tgsh\.js\nsh\$\s*$/m, 'the job stopped');
+    // While it is stopped, the outer shell has a cooked terminal with a cursor.
+    const s = after(await shell('stty -a | tr " " "\\n" | grep -xE -- "-?(icanon|echo|isig)" | sort | tr "\\n" " "; echo'), 'stty -a');
+    expect(s).toMatch(/^echo icanon isig\s*$/m);
+    expect(tmux('display-message', '-p', '-t', 'e2e', '#{cursor_flag}').trim()).toBe('1');
+    typeLine('fg');
+    await waitFor(/^back in tgsh\n> versi/m, 'the prompt again, with the line being typed');
+    typeLine('on');
+    await waitFor(new RegExp(`^> version\\nversion: tgsh ${V.replace(/\./g, '\\.')}\\n>\\s*$`, 'm'), 'the answer to version');
+    tmux('send-keys', '-t', 'e2e', 'C-d');
+    await waitFor(/^sh\$\s*$/m, 'the outer shell after Ctrl-D');
+    await expectRestored(0);
+  });
+
   it('restores the terminal after SIGTERM', async () => {
     await startTgsh();
     tmux('send-keys', '-t', 'e2e', '-l', 'half a line');
