@@ -16,6 +16,7 @@ import { formatResult, type OutputStyle } from '../output/format.js';
 import { paintFor, type Paint } from '../output/colors.js';
 import { TgshError } from '../util/errors.js';
 import { version as tgshVersion } from '../util/version.js';
+import { searchOlder, searchResult, searchView, startSearch, withQuery, type HistorySearch } from './search.js';
 import { decodeKeys, type Key } from './keys.js';
 import { EMPTY_LINE, edit, insert, type EditAction, type EditLine } from './editor.js';
 import { History, HistoryFile } from './history.js';
@@ -131,6 +132,8 @@ export class ShellController {
   private savedLine?: EditLine;
   private candidates?: string[];
   private hint?: string;
+  /** Ctrl-R's search, while it runs. */
+  private search?: HistorySearch;
   /** The last key was Ctrl-C: another one on an empty line exits. */
   private armed = false;
   /** Exit once the queue is empty (Ctrl-D, safe_quit). */
@@ -224,6 +227,36 @@ export class ShellController {
     this.changed();
   }
 
+  /**
+   * A key while Ctrl-R searches: text and Backspace edit the query, Ctrl-R finds an older match,
+   * Ctrl-C puts the line back as it was, Escape takes the match for editing. Any other key takes
+   * the match into the line and then acts on it (Enter runs it): returns false for those.
+   */
+  private searchKey(k: Key): boolean {
+    const s = this.search!;
+    const lines = this.history.lines;
+    switch (k.name) {
+      case 'text':
+        this.search = withQuery(s, lines, s.query + k.text);
+        return true;
+      case 'backspace':
+        this.search = withQuery(s, lines, Array.from(s.query).slice(0, -1).join(''));
+        return true;
+      case 'search':
+        this.search = searchOlder(s, lines);
+        return true;
+      case 'ctrl-c':
+        this.line = s.saved;
+        this.search = undefined;
+        return true;
+      default:
+        this.line = searchResult(s, lines);
+        this.search = undefined;
+        this.history.reset();
+        return k.name === 'escape';
+    }
+  }
+
   /** Back from Ctrl-Z (SIGCONT): the prompt is drawn again below what the outer shell printed. */
   resumed(): void {
     if (this.done) return;
@@ -248,6 +281,10 @@ export class ShellController {
     this.hint = undefined;
     const asking = this.asks[0];
     if (this.closing && !asking && k.name !== 'ctrl-c') return; // waiting to exit: only Ctrl-C counts
+    if (this.search) {
+      if (asking) this.search = undefined;
+      else if (this.searchKey(k)) return;
+    }
 
     switch (k.name) {
       case 'text':
@@ -277,6 +314,9 @@ export class ShellController {
       }
       case 'suspend':
         this.o.suspend?.();
+        return;
+      case 'search':
+        if (!asking) this.search = startSearch(this.line);
         return;
       case 'escape':
         return;
@@ -486,11 +526,12 @@ export class ShellController {
       const n = this.queue.length + (this.running ? 1 : 0);
       hint = `exiting once ${n} pending line${n === 1 ? ' has' : 's have'} finished (Ctrl-C exits now)`;
     }
+    const searching = !a && this.search ? searchView(this.search, this.history.lines) : undefined;
     return {
       items: this.items,
       epoch: this.epoch,
-      prompt: a ? this.promptOf(a) : PROMPT,
-      line: this.line,
+      prompt: a ? this.promptOf(a) : (searching?.prompt ?? PROMPT),
+      line: searching?.line ?? this.line,
       hidden: a?.hidden ?? false,
       running: this.running?.shown ? this.running.line : undefined,
       queued: [...this.queue],

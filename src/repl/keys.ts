@@ -27,6 +27,8 @@ export type KeyName =
   | 'ctrl-d'
   /** Ctrl-Z: suspend tgsh (job control: `fg` brings it back). */
   | 'suspend'
+  /** Ctrl-R: search the history backwards. */
+  | 'search'
   | 'escape';
 
 export type Key = { name: 'text'; text: string } | { name: KeyName };
@@ -41,6 +43,7 @@ const CONTROL: Record<string, KeyName> = {
   '\x08': 'backspace', // Ctrl-H
   '\x0b': 'kill-end', // Ctrl-K
   '\x0e': 'down', // Ctrl-N
+  '\x12': 'search', // Ctrl-R
   '\x10': 'up', // Ctrl-P
   '\x15': 'kill-start', // Ctrl-U
   '\x17': 'kill-word', // Ctrl-W

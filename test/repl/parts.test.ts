@@ -39,7 +39,7 @@ describe('decodeKeys', () => {
     ['\x1b[H\x1b[F\x1b[1~\x1b[4~\x1b[7~\x1b[8~\x1b[3~', [{ name: 'home' }, { name: 'end' }, { name: 'home' }, { name: 'end' }, { name: 'home' }, { name: 'end' }, { name: 'delete' }]],
     ['\x1b[1;5D\x1b[1;5C\x1bb\x1bf', [{ name: 'word-left' }, { name: 'word-right' }, { name: 'word-left' }, { name: 'word-right' }]],
     ['\x01\x05\x02\x06\x7f\x08\x15\x17\x0b\x03\x04\x10\x0e', ['home', 'end', 'left', 'right', 'backspace', 'backspace', 'kill-start', 'kill-word', 'kill-end', 'ctrl-c', 'ctrl-d', 'up', 'down'].map((name) => ({ name }))],
-    ['\x1a', [{ name: 'suspend' }]],
+    ['\x1a\x12', [{ name: 'suspend' }, { name: 'search' }]],
     ['\x1b', [{ name: 'escape' }]],
     ['\x1b[200~pasted\x1b[201~', [{ name: 'text', text: 'pasted' }]],
     ['a\x00\x07b', [{ name: 'text', text: 'ab' }]],

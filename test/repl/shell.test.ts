@@ -181,6 +181,47 @@ describe('interactive shell: history', () => {
     rmSync(home, { recursive: true, force: true });
   });
 
+  it('Ctrl-R searches the history backwards; Enter runs the match, Ctrl-C puts the line back', async () => {
+    shell = await mountShell();
+    await shell.type('version');
+    await shell.type('help version');
+    await shell.type('help msg');
+    await shell.waitFor('> help msg');
+    shell.write('draft');
+    await tick();
+    shell.write('\x12');
+    await tick();
+    expect(shell.promptLine()).toBe("(reverse-i-search)'':");
+    shell.write('vers');
+    await tick();
+    expect(shell.promptLine()).toBe("(reverse-i-search)'vers': help version");
+    shell.write('\x12'); // an older match
+    await tick();
+    expect(shell.promptLine()).toBe("(reverse-i-search)'vers': version");
+    shell.write('\x12'); // none older: stays
+    await tick();
+    expect(shell.promptLine()).toBe("(reverse-i-search)'vers': version");
+    shell.write('x');
+    await tick();
+    expect(shell.promptLine()).toBe("(failed reverse-i-search)'versx':");
+    shell.write('\x7f');
+    await tick();
+    expect(shell.promptLine()).toBe("(reverse-i-search)'vers': help version");
+    shell.write('\x03'); // Ctrl-C: the line as it was
+    await tick();
+    expect(shell.promptLine()).toBe('> draft');
+    expect(shell.controller.isDone).toBe(false);
+
+    shell.write('\x15\x12msg'); // Ctrl-U, Ctrl-R, "msg"
+    await tick();
+    expect(shell.promptLine()).toBe("(reverse-i-search)'msg': help msg");
+    shell.write('\x1b[D'); // a movement key takes the match for editing
+    await tick();
+    expect(shell.promptLine()).toBe('> help msg');
+    shell.write('\x15\x12ion\r'); // Enter runs the match
+    await shell.waitFor(/> help version\nversion\n/);
+  });
+
   it('never saves a line with a bot token, nor answers to questions', async () => {
     shell = await mountShell({ commands: [login] });
     await shell.type(`stats ${FAKE_TOKEN}`);
