@@ -70,9 +70,11 @@ async function startTgsh(command = 'node bin/tgsh.js'): Promise<void> {
   typeLine(command);
   // With no credentials configured the shell opens on the offline sandbox and says so.
   await waitFor(
-    new RegExp(`^tgsh ${V.replace(/\./g, '\\.')} — type 'help' for commands, Ctrl-D to exit\\nsandbox: an offline Telegram on 127\\.0\\.0\\.1; nothing leaves this machine\\ntry: resolve_username example_user, or sandbox users\\n>\\s*$`, 'm'),
-    'the banner and the prompt',
+    new RegExp(`^tgsh ${V.replace(/\./g, '\\.')} — type 'help' for commands, Ctrl-D to exit\\nsandbox: an offline Telegram on 127\\.0\\.0\\.1; nothing leaves this machine\\ntry: resolve_username example_user, or sandbox users\\n`, 'm'),
+    'the banner',
   );
+  // Each start is a new sandbox world: its seeded messages arrive, the last one from Example.
+  await waitFor(/^ \[\d\d \w{3}\]  Example >>> \/start\n>\s*$/m, 'the seeded messages and the prompt');
 }
 
 async function expectRestored(status: number): Promise<void> {
@@ -145,7 +147,8 @@ describe.skipIf(!hasTmux && !process.env.CI)('interactive shell under a real ter
   it('restores the terminal, then reports a crash with status 70', async () => {
     // A preload that throws inside the process when told to (SIGUSR2): an uncaught exception.
     const preload = join(home.dir, 'crash.mjs');
-    writeFileSync(preload, "process.on('SIGUSR2', () => { setTimeout(() => { throw new Error('boom from the test'); }); });\n");
+    // Once: Ink's signal-exit raises a signal again after its own handlers ran.
+    writeFileSync(preload, "let once = false; process.on('SIGUSR2', () => { if (once) return; once = true; setTimeout(() => { throw new Error('boom from the test'); }); });\n");
     await startTgsh(`node --import ${preload} bin/tgsh.js`);
     const bash = tmux('display-message', '-p', '-t', 'e2e', '#{pane_pid}').trim();
     const node = execFileSync('pgrep', ['-P', bash], { encoding: 'utf8' }).trim().split('\n')[0]!;
