@@ -13,7 +13,11 @@ export async function peerInfo(ctx: CommandContext, ref: PeerRef, want: 'user' |
     const resolver = await resolverOf(ctx.services, ctx.notice);
     if (resolver.hasMtproto) {
       const opts = { signal: ctx.signal, notice: ctx.notice };
-      const peer = want === 'user' ? await resolver.userInfo(ref, opts) : want === 'chat' ? await resolver.chatInfo(ref, opts) : await resolver.channelInfo(ref, opts);
+      if (want === 'chat') {
+        const { peer, members } = await resolver.chatInfo(ref, opts);
+        return { kind: 'peer', peer, view: 'info', members };
+      }
+      const peer = want === 'user' ? await resolver.userInfo(ref, opts) : await resolver.channelInfo(ref, opts);
       return { kind: 'peer', peer, view: 'info' };
     }
   }

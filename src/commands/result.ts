@@ -1,7 +1,7 @@
 // What commands return. One processor (the executor) carries results out and the formatters in
 // src/output/ turn them into telegram-cli's text or JSON. A command never prints.
 
-import type { PeerRecord } from '../peers/types.js';
+import type { ChatMember, PeerRecord } from '../peers/types.js';
 import type { CommandSpec } from './types.js';
 import type { MessageView } from '../output/message-line.js';
 
@@ -28,7 +28,8 @@ export type Result =
   | { kind: 'success'; extra?: Record<string, JsonValue> }
   | FailResult
   /** One peer: `name` prints its display name (resolve_username), `info` telegram-cli's info block. */
-  | { kind: 'peer'; peer: PeerRecord; view: 'name' | 'info' }
+  /** `members`: a basic group's, when chat_info asked Telegram. */
+  | { kind: 'peer'; peer: PeerRecord; view: 'name' | 'info'; members?: ChatMember[] }
   /** A list of peers: contact_list or dialog_list forms. */
   | { kind: 'peers'; peers: PeerRecord[]; view: 'contacts' | 'dialogs' }
   | { kind: 'help'; commands: readonly CommandSpec[]; detail: boolean }

@@ -8,7 +8,7 @@ import { messageLine } from './message-line.js';
 import { paintFor, type Paint } from './colors.js';
 import { withControlsShown } from './controls.js';
 import { displayName, formatWhen, peerObject } from './peer-object.js';
-import { peerClassOf, type PeerRecord } from '../peers/types.js';
+import { peerClassOf, type ChatMember, type PeerRecord } from '../peers/types.js';
 import { signature } from '../commands/signature.js';
 import type { CommandSpec } from '../commands/types.js';
 
@@ -40,7 +40,7 @@ export function jsonOf(result: Result): JsonValue {
     case 'fail':
       return failJson(result);
     case 'peer':
-      return { [peerClassOf(result.peer.kind)]: peerObject(result.peer) };
+      return { [peerClassOf(result.peer.kind)]: peerObject(result.peer, result.members) };
     case 'peers':
       return result.peers.map((p) => withConsent(p));
     case 'help':
@@ -79,7 +79,7 @@ function textOf(result: Result, style: OutputStyle): Answer {
       return style.tty ? out(`${line}\n  ${paint.dim(result.hint)}`) : { stdout: line + '\n', stderr: result.hint + '\n' };
     }
     case 'peer':
-      return out(result.view === 'name' ? paint.bold(displayName(result.peer)) : peerInfoText(result.peer, paint));
+      return out(result.view === 'name' ? paint.bold(displayName(result.peer)) : peerInfoText(result.peer, paint, result.members));
     case 'peers':
       return out(result.peers.map((p) => (result.view === 'dialogs' ? dialogLine(p, paint) : contactLine(p, style, paint))).join('\n'));
     case 'help':
@@ -98,7 +98,7 @@ function peerLabel(p: PeerRecord): string {
   return cls === 'user' ? 'User' : cls === 'chat' ? 'Chat' : 'Channel';
 }
 
-function peerInfoText(p: PeerRecord, paint: Paint): string {
+function peerInfoText(p: PeerRecord, paint: Paint, members?: readonly ChatMember[]): string {
   const username = p.usernames[0] ? ` @${p.usernames[0]}` : '';
   const lines = [`${peerLabel(p)} ${paint.bold(displayName(p))}${username} (#${p.id}):`];
   if (p.phone) lines.push(`\tphone: ${p.phone}`);
@@ -106,6 +106,12 @@ function peerInfoText(p: PeerRecord, paint: Paint): string {
   if (p.kind === 'bot') lines.push('\tbot');
   if (p.bio) lines.push(`\tabout: ${p.bio.replace(/\n/g, ' ')}`);
   if (p.members !== undefined) lines.push(`\t${p.kind === 'chat' ? 'members' : 'participants'}: ${p.members}`);
+  // telegram-cli's member lines: `\t\tName invited by Name at [date]`, ` admin` for the creator.
+  for (const m of members ?? []) {
+    const invited = m.inviter && !m.admin ? ` invited by ${displayName(m.inviter)}` : '';
+    const at = m.date ? ` at [${formatWhen(m.date).replace(/-/g, '/')}]` : '';
+    lines.push(`\t\t${displayName(m.peer)}${invited}${at}${m.admin ? ' admin' : ''}`);
+  }
   if (p.lastOnline !== undefined) lines.push(`\toffline (was online [${formatWhen(p.lastOnline).replace(/-/g, '/')}])`);
   if (p.consent) lines.push(`\tconsent: ${p.consent.state}${p.consent.payload ? ` (start payload '${p.consent.payload}')` : ''}`);
   if (p.membership) lines.push(`\tbot membership: ${p.membership.status}`);

@@ -2,7 +2,7 @@
 
 import type { JsonValue } from '../commands/result.js';
 import { encodePermanentId } from '../peers/permanent-id.js';
-import { peerClassOf, type PeerRecord } from '../peers/types.js';
+import { peerClassOf, type ChatMember, type PeerRecord } from '../peers/types.js';
 
 /** telegram-cli's flag bits. */
 export const PeerFlag = {
@@ -43,7 +43,8 @@ export function formatWhen(unixSeconds: number): string {
   return `${d.getFullYear()}-${p2(d.getMonth() + 1)}-${p2(d.getDate())} ${p2(d.getHours())}:${p2(d.getMinutes())}:${p2(d.getSeconds())}`;
 }
 
-export function peerObject(p: PeerRecord): { [key: string]: JsonValue | undefined } {
+/** `members`: a basic group's, for telegram-cli's `admin` and `members` keys (chat_info). */
+export function peerObject(p: PeerRecord, members?: readonly ChatMember[]): { [key: string]: JsonValue | undefined } {
   const cls = peerClassOf(p.kind);
   const base: { [key: string]: JsonValue | undefined } = {
     id: permanentIdOf(p),
@@ -61,7 +62,10 @@ export function peerObject(p: PeerRecord): { [key: string]: JsonValue | undefine
     base.username = p.usernames[0];
   } else if (cls === 'chat') {
     base.title = p.title;
+    const admin = members?.find((m) => m.admin);
+    if (admin) base.admin = peerObject(admin.peer);
     base.members_num = p.members;
+    if (members) base.members = members.map((m) => peerObject(m.peer));
   } else {
     base.title = p.title;
     base.participants_count = p.members;

@@ -76,6 +76,17 @@ export interface PeerRecord {
   updatedAt?: number;
 }
 
+/** A basic group's member, as messages.getFullChat lists it (chat_info). */
+export interface ChatMember {
+  peer: PeerRecord;
+  /** Who added the member (absent for the creator). */
+  inviter?: PeerRecord;
+  /** When the member was added (unix seconds). */
+  date?: number;
+  /** The group's creator (telegram-cli's `admin`). */
+  admin: boolean;
+}
+
 /** The telegram-cli class a kind belongs to. */
 export function peerClassOf(kind: PeerKind): PeerClass {
   switch (kind) {

@@ -14,6 +14,8 @@ export interface Learned {
   peer: PeerInput | undefined;
   /** Everything the answer carried, the peer included. */
   all: PeerInput[];
+  /** A basic group's members (messages.getFullChat), by user id. */
+  members?: Array<{ userId: number; inviterId?: number; date?: number; admin: boolean }>;
 }
 
 const long = (x: number | string): ReturnType<typeof returnBigInt> => returnBigInt(String(x));
@@ -75,7 +77,15 @@ export async function getFullChat(link: MtprotoLink, chat: Pick<PeerRecord, 'id'
   if (out.peer && full.className === 'ChatFull') {
     out.peer.bio = typeof full.about === 'string' && full.about !== '' ? full.about : null;
     const parts = full.participants as TlObject | undefined;
-    if (parts?.className === 'ChatParticipants' && Array.isArray(parts.participants)) out.peer.members = parts.participants.length;
+    if (parts?.className === 'ChatParticipants' && Array.isArray(parts.participants)) {
+      out.peer.members = parts.participants.length;
+      out.members = (parts.participants as TlObject[]).map((m) => ({
+        userId: tlId(m.userId as never),
+        inviterId: m.inviterId === undefined ? undefined : tlId(m.inviterId as never),
+        date: typeof m.date === 'number' ? m.date : undefined,
+        admin: m.className === 'ChatParticipantCreator',
+      }));
+    }
   }
   return out;
 }

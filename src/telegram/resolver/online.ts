@@ -6,7 +6,7 @@
 
 import { ErrorCode } from '../../commands/result.js';
 import { splitBotApiChatId } from '../../peers/ref.js';
-import type { PeerRecord } from '../../peers/types.js';
+import type { ChatMember, PeerRecord } from '../../peers/types.js';
 import type { Services } from '../../session/services.js';
 import type { TelegramSettings } from '../../session/telegram.js';
 import type { PeerInput, PeerStore } from '../../store/peer-store.js';
@@ -17,7 +17,7 @@ import type { MtprotoLink } from './link.js';
 import type { Learned } from './lookups.js';
 import { abortable, ResolveBudget, sleep } from './budget.js';
 import { failureOf, floodFailure, isFloodWait, type FailureContext } from './failures.js';
-import type { LoginInputs, Notice } from './types.js';
+import type { ChatInfo, LoginInputs, Notice } from './types.js';
 import type { MtprotoRpcError } from '../mtproto/errors.js';
 
 type Lookups = typeof import('./lookups.js');
@@ -181,10 +181,20 @@ export class Online {
     return this.keep(learned, c);
   }
 
-  async info(what: string, signal: AbortSignal | undefined, call: (lookups: Lookups, link: MtprotoLink) => Promise<Learned>): Promise<PeerRecord> {
+  async info(what: string, signal: AbortSignal | undefined, call: (lookups: Lookups, link: MtprotoLink) => Promise<Learned>): Promise<ChatInfo> {
     const c = this.context(what);
     const [link, lookups] = await Promise.all([this.link(), this.lookups()]);
-    return this.keep(await this.withFloodWaits(c, signal, false, () => call(lookups, link)), c);
+    const learned = await this.withFloodWaits(c, signal, false, () => call(lookups, link));
+    const peer = this.keep(learned, c);
+    if (!learned.members) return { peer };
+    // The members are users the same answer carried: stored by now.
+    const user = (id: number | undefined): PeerRecord | undefined => (id === undefined ? undefined : this.d.store.get('user', id));
+    const members: ChatMember[] = [];
+    for (const m of learned.members) {
+      const p = user(m.userId);
+      if (p) members.push({ peer: p, inviter: user(m.inviterId), date: m.date, admin: m.admin });
+    }
+    return { peer, members };
   }
 
   async getSelf(signal?: AbortSignal): Promise<PeerRecord> {

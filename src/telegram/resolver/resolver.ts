@@ -17,7 +17,7 @@ import type { Online } from './online.js';
 import type { Learned } from './lookups.js';
 import type { MtprotoLink } from './link.js';
 import { checkedUsername } from './username.js';
-import type { LoginInputs, LookupOptions, Notice, ResolveOptions, Resolver } from './types.js';
+import type { ChatInfo, LoginInputs, LookupOptions, Notice, ResolveOptions, Resolver } from './types.js';
 
 type Lookups = typeof import('./lookups.js');
 
@@ -133,7 +133,7 @@ export class TgshResolver implements Resolver {
     return { kind, id, usernames: [], printName: `${type}#${id}`, sources: [], firstSeen: 0, lastSeen: 0 };
   }
 
-  private info(ref: PeerRef, want: PeerClass, opts: LookupOptions, call: (lookups: Lookups, link: MtprotoLink, peer: PeerRecord) => Promise<Learned>): Promise<PeerRecord> {
+  private info(ref: PeerRef, want: PeerClass, opts: LookupOptions, call: (lookups: Lookups, link: MtprotoLink, peer: PeerRecord) => Promise<Learned>): Promise<ChatInfo> {
     return this.with(opts.notice, async () => {
       requireSettings(this.settings, 'mtproto', `${want}_info`);
       const peer = await this.peerFor(ref, want, opts.signal);
@@ -141,15 +141,15 @@ export class TgshResolver implements Resolver {
     });
   }
 
-  userInfo(ref: PeerRef, opts: LookupOptions = {}): Promise<PeerRecord> {
-    return this.info(ref, 'user', opts, (l, link, p) => l.getFullUser(link, p));
+  async userInfo(ref: PeerRef, opts: LookupOptions = {}): Promise<PeerRecord> {
+    return (await this.info(ref, 'user', opts, (l, link, p) => l.getFullUser(link, p))).peer;
   }
 
-  channelInfo(ref: PeerRef, opts: LookupOptions = {}): Promise<PeerRecord> {
-    return this.info(ref, 'channel', opts, (l, link, p) => l.getFullChannel(link, p));
+  async channelInfo(ref: PeerRef, opts: LookupOptions = {}): Promise<PeerRecord> {
+    return (await this.info(ref, 'channel', opts, (l, link, p) => l.getFullChannel(link, p))).peer;
   }
 
-  chatInfo(ref: PeerRef, opts: LookupOptions = {}): Promise<PeerRecord> {
+  chatInfo(ref: PeerRef, opts: LookupOptions = {}): Promise<ChatInfo> {
     return this.info(ref, 'chat', opts, (l, link, p) => l.getFullChat(link, p));
   }
 

@@ -1,10 +1,16 @@
 // The resolver's contract, for commands and for the Bot API sender. No imports of GramJS here:
 // the types cost nothing at start-up.
 
-import type { PeerRecord } from '../../peers/types.js';
+import type { ChatMember, PeerRecord } from '../../peers/types.js';
 import type { PeerRef } from '../../peers/ref.js';
 
 export type Notice = (text: string) => void;
+
+/** A lookup's peer, with a basic group's members when Telegram listed them (chat_info). */
+export interface ChatInfo {
+  peer: PeerRecord;
+  members?: ChatMember[];
+}
 
 export interface ResolveOptions {
   /** Skip the store: ask Telegram even when a fresh mapping is stored. */
@@ -43,8 +49,8 @@ export interface Resolver {
   userInfo(ref: PeerRef, opts?: LookupOptions): Promise<PeerRecord>;
   /** channels.getFullChannel. */
   channelInfo(ref: PeerRef, opts?: LookupOptions): Promise<PeerRecord>;
-  /** messages.getFullChat. */
-  chatInfo(ref: PeerRef, opts?: LookupOptions): Promise<PeerRecord>;
+  /** messages.getFullChat: the group and its members. */
+  chatInfo(ref: PeerRef, opts?: LookupOptions): Promise<ChatInfo>;
   /** The logged-in account (users.getUsers([inputUserSelf])). */
   getSelf(opts?: LookupOptions): Promise<PeerRecord>;
   /** User-account login (code, then the 2FA password when Telegram asks for it). */

@@ -185,7 +185,14 @@ describe('user_info, channel_info, chat_info, get_self over MTProto', () => {
     expect(await s.json('channel_info @tgsh_chat')).toEqual([
       { channel: { id: pid('channel', 1234567890, '2718281828459045235'), peer_type: 'channel', peer_id: 1234567890, print_name: 'tgsh_Community', flags: 1 | (1 << 19), title: 'tgsh Community', participants_count: 4, admins_count: 1, username: 'tgsh_chat' } },
     ]);
-    expect(await s.text('chat_info chat#4567')).toBe('Chat Book Club (#4567):\n\tmembers: 3\n');
+    // A basic group lists its members, as telegram-cli did: the creator is its admin.
+    expect(await s.text('chat_info chat#4567')).toBe(
+      'Chat Book Club (#4567):\n\tmembers: 3\n\t\tExample admin\n\t\tAlice Started invited by Example\n\t\ttgsh sandbox invited by Example\n',
+    );
+    const [chat] = (await s.json('chat_info chat#4567')) as Array<{ chat: Record<string, unknown> }>;
+    expect(Object.keys(chat!.chat)).toEqual(['id', 'peer_type', 'peer_id', 'print_name', 'flags', 'title', 'admin', 'members_num', 'members']);
+    expect(chat!.chat.admin).toMatchObject({ peer_type: 'user', peer_id: 191322468, print_name: 'Example' });
+    expect((chat!.chat.members as Array<{ peer_id: number }>).map((m) => m.peer_id)).toEqual([191322468, 200000001, 7000000001]);
     // The members it carried are in the store now.
     expect((await s.services.store()).get('user', 200000001)?.firstName).toBe('Alice');
     expect(await s.text('user_info @tgsh_news')).toBe("FAIL: 22: '@tgsh_news' is a channel, not a user\n");
