@@ -46,4 +46,10 @@ export class MtprotoRpcError extends MtprotoError {
   get isFloodWait(): boolean {
     return this.code === 420 || this.errorMessage.startsWith('FLOOD_WAIT_');
   }
+
+  /** For USER_, PHONE_ and NETWORK_MIGRATE_X: the data centre X the account lives in. */
+  get migrateDc(): number | undefined {
+    const m = /^(?:USER|PHONE|NETWORK)_MIGRATE_(\d+)$/.exec(this.errorMessage);
+    return m ? Number(m[1]) : undefined;
+  }
 }

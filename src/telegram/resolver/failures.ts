@@ -89,7 +89,7 @@ export function failureOf(e: unknown, c: FailureContext): TgshError {
  * Telegram keeps the account in another data centre (*_MIGRATE_X). Followed on Telegram's own
  * servers; a --dc server is dialled and nothing else.
  */
-function migrateFailure(dc: string, c: FailureContext): TgshError {
+function migrateFailure(dc: number | string, c: FailureContext): TgshError {
   return new TgshError(ErrorCode.SERVER, `the MTProto server ${c.server} sends this account to data centre ${dc} (${c.what})`, {
     hint: c.customServer
       ? `--dc names one server only: point --dc (TG_DC) at data centre ${dc}'s address, or leave --dc out to use Telegram's`
@@ -99,6 +99,7 @@ function migrateFailure(dc: string, c: FailureContext): TgshError {
 
 function rpcFailure(e: MtprotoRpcError, c: FailureContext): TgshError {
   const m = e.errorMessage;
+  const migrateDc = e.migrateDc;
   const name = c.username ?? '';
   if (isFloodWait(e)) return floodFailure(e.seconds!, c);
   if (TOKEN_ERRORS.has(m)) {
@@ -119,8 +120,7 @@ function rpcFailure(e: MtprotoRpcError, c: FailureContext): TgshError {
       hint: "log in again with 'login' (a bot logs in again by itself when --bot-token is given)",
     });
   }
-  const migrate = /^(?:USER|PHONE|NETWORK)_MIGRATE_(\d+)$/.exec(m);
-  if (migrate) return migrateFailure(migrate[1]!, c);
+  if (migrateDc !== undefined) return migrateFailure(migrateDc, c);
   switch (m) {
     case 'USERNAME_NOT_OCCUPIED':
       return new TgshError(ErrorCode.SERVER, rpcText(e), {

@@ -198,10 +198,10 @@ export class MtprotoLink {
     try {
       return await invokeWithTimeout(c, request, this.d.timeoutMs);
     } catch (e) {
-      const dc = e instanceof MtprotoRpcError ? /^(?:USER|PHONE|NETWORK)_MIGRATE_(\d+)$/.exec(e.errorMessage) : null;
-      if (!dc || this.d.settings.dc) throw e;
+      const dc = e instanceof MtprotoRpcError ? e.migrateDc : undefined;
+      if (dc === undefined || this.d.settings.dc) throw e;
       // Telegram keeps this account in another data centre: a new key there, then the call again.
-      await (c as unknown as { _switchDC(dc: number): Promise<unknown> })._switchDC(Number(dc[1]));
+      await (c as unknown as { _switchDC(dc: number): Promise<unknown> })._switchDC(dc);
       return invokeWithTimeout(c, request, this.d.timeoutMs);
     }
   }
