@@ -16,7 +16,7 @@ import { autoRetry } from '@grammyjs/auto-retry';
 import { parseCli } from '../dist/cli/args.js';
 import { resolveConfig } from '../dist/cli/config.js';
 import { Services } from '../dist/session/services.js';
-import { Executor } from '../dist/session/executor.js';
+import { Executor } from '../dist/commands/executor.js';
 import { commandRegistry } from '../dist/commands/registry.js';
 import { formatResult } from '../dist/output/format.js';
 import { startSandbox } from '../dist/sandbox/sandbox.js';

@@ -19,7 +19,7 @@ import { Api, createMtprotoClient, destroyClient, invokeWithTimeout } from '../d
 import { parseCli } from '../dist/cli/args.js';
 import { resolveConfig } from '../dist/cli/config.js';
 import { Services } from '../dist/session/services.js';
-import { Executor } from '../dist/session/executor.js';
+import { Executor } from '../dist/commands/executor.js';
 import { commandRegistry } from '../dist/commands/registry.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');

@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import Conf from 'conf';
 import { openPeerStore } from '../dist/store/index.js';
-import { profilePaths } from '../dist/session/paths.js';
+import { profilePaths } from '../dist/core/paths.js';
 import { median, missed, now, report } from './lib.js';
 
 const N = 100_000;

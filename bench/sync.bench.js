@@ -11,7 +11,7 @@ import { startSandbox } from '../dist/sandbox/sandbox.js';
 import { parseCli } from '../dist/cli/args.js';
 import { resolveConfig } from '../dist/cli/config.js';
 import { Services } from '../dist/session/services.js';
-import { Executor } from '../dist/session/executor.js';
+import { Executor } from '../dist/commands/executor.js';
 import { commandRegistry } from '../dist/commands/registry.js';
 import { SANDBOX_BOT_ID } from '../dist/sandbox/world/default-world.js';
 import { missed, now, report } from './lib.js';

@@ -2,6 +2,7 @@
 // with node:util parseArgs (no start-up cost). Pure: argv in, options or a usage error out.
 
 import { parseArgs } from 'node:util';
+import { OPTIONS } from '../core/flags.js';
 
 export interface CliOptions {
   exec: string[];
@@ -30,36 +31,7 @@ export interface CliOptions {
   positionals: string[];
 }
 
-const OPTIONS = {
-  exec: { type: 'string', short: 'e', multiple: true },
-  json: { type: 'boolean' },
-  'disable-colors': { type: 'boolean', short: 'C' },
-  'disable-readline': { type: 'boolean', short: 'R' },
-  'disable-output': { type: 'boolean', short: 'D' },
-  'wait-dialog-list': { type: 'boolean', short: 'W' },
-  profile: { type: 'string', short: 'p' },
-  'config-dir': { type: 'string' },
-  bot: { type: 'string', short: 'b' },
-  'bot-token': { type: 'string' },
-  'api-id': { type: 'string' },
-  'api-hash': { type: 'string' },
-  dc: { type: 'string' },
-  'rsa-key': { type: 'string', short: 'k' },
-  'bot-api-root': { type: 'string' },
-  sandbox: { type: 'boolean' },
-  world: { type: 'string' },
-  'max-wait': { type: 'string' },
-  phone: { type: 'string' },
-  code: { type: 'string' },
-  'password-file': { type: 'string' },
-  help: { type: 'boolean', short: 'h' },
-  version: { type: 'boolean', short: 'V' },
-} as const;
 
-/** True when `--name` is one of tgsh's own flags (for the hint when it is given to a command). */
-export function isTgshFlag(name: string): boolean {
-  return Object.hasOwn(OPTIONS, name);
-}
 
 /** telegram-cli flags tgsh does not have (yet), with what to use instead. */
 const NOT_YET: Record<string, string> = {

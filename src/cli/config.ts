@@ -5,54 +5,10 @@
 
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { Secret } from '../util/secret.js';
+import { Secret } from '../core/secret.js';
+import type { Config, Endpoint } from '../core/config.js';
 import type { CliOptions } from './args.js';
-import { readFileSync } from 'node:fs';
-import { jsonSyntaxProblem, readProblem } from '../store/conf-driver.js';
-
-export interface Endpoint {
-  host: string;
-  port: number;
-}
-
-export interface Config {
-  profile: string;
-  /** Where all profiles live. */
-  configDir: string;
-  /** This profile's folder: peer store, settings, credentials, history. */
-  profileDir: string;
-  json: boolean;
-  color: boolean;
-  /** -D: no banner, no incoming events. */
-  quiet: boolean;
-  /** -W: sync before -e commands. */
-  waitDialogs: boolean;
-  /** On the offline sandbox (--sandbox, or --world which implies it); Telegram flags are then refused and TG_* variables unused. */
-  sandbox: boolean;
-  worldFile?: string;
-  /** The shell prints the sandbox banner itself at start; others get it as a notice. */
-  sandboxBanner?: boolean;
-  /** Longest flood wait to sit out, in seconds (0: never wait). */
-  maxWaitSeconds: number;
-  /** Bot API request timeout in seconds (env TGSH_BOT_API_TIMEOUT; default 30). */
-  botApiTimeoutSeconds?: number;
-  /** Bound on every MTProto call and on connecting, in seconds (env TGSH_MTPROTO_TIMEOUT; default 10). */
-  mtprotoTimeoutSeconds?: number;
-  botToken?: Secret;
-  apiId?: number;
-  apiHash?: Secret;
-  dc?: Endpoint;
-  rsaKeyFile?: string;
-  /** Which gave rsaKeyFile: `--rsa-key` or `TG_RSA_KEY` (named in errors). */
-  rsaKeyFrom?: string;
-  /** The RSA key itself when it came from the sandbox rather than a file. */
-  rsaKeyPem?: string;
-  botApiRoot?: string;
-  phone?: string;
-  code?: string;
-  password?: Secret;
-  passwordFile?: string;
-}
+import { isObject, readJsonFile } from '../core/json.js';
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; error: string };
 
@@ -195,19 +151,9 @@ export function resolveConfig(cli: CliOptions, env: NodeJS.ProcessEnv, stdoutIsT
 
 /** A --world file that cannot be read or is not a JSON object, in one line; undefined otherwise. Cheap: no validator. */
 function worldFileProblem(path: string): string | undefined {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    return `--world ${path}: cannot read it (${readProblem(e as NodeJS.ErrnoException)})`;
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    return `--world ${path}: ${jsonSyntaxProblem(text)}`;
-  }
-  return typeof json === 'object' && json !== null && !Array.isArray(json) ? undefined : `--world ${path}: not a valid sandbox world: (top level): must be a JSON object`;
+  const read = readJsonFile(path);
+  if (!read.ok) return `--world ${path}: ${read.problem}`;
+  return isObject(read.value) ? undefined : `--world ${path}: not a valid sandbox world: (top level): must be a JSON object`;
 }
 
 /**

@@ -1,22 +1,18 @@
-// Exit statuses of pipe and exec modes (documented in the README and `tgsh --help`).
+// Which exit status a result asks for, and how two combine (the statuses are in core/exit-codes.ts).
 
-import type { Result } from '../commands/result.js';
+import type { Result } from '../commands/types.js';
+import { ExitCode } from '../core/exit-codes.js';
 
-export const ExitCode = {
-  OK: 0,
-  /** At least one command failed. */
-  FAILED: 1,
-  /** Bad command-line usage. */
-  USAGE: 2,
-  /** Not logged in, credentials missing or refused. */
-  AUTH: 4,
-  /** A command stopped on a flood wait longer than --max-wait. */
-  FLOOD: 5,
-  /** Interrupted (Ctrl-C / SIGINT). */
-  INTERRUPTED: 130,
-} as const;
 
-const RANK: Record<number, number> = { 0: 0, 1: 1, 5: 2, 4: 3, 2: 4, 130: 5 };
+const RANK: Record<number, number> = {
+  [ExitCode.OK]: 0,
+  [ExitCode.FAILED]: 1,
+  [ExitCode.FLOOD]: 2,
+  [ExitCode.AUTH]: 3,
+  [ExitCode.USAGE]: 4,
+  [ExitCode.INTERNAL]: 5,
+  [ExitCode.INTERRUPTED]: 6,
+};
 
 /** The exit status one result asks for. */
 export function exitCodeOf(result: Result): number {

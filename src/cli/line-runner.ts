@@ -2,9 +2,10 @@
 // as soon as it exists (a slow command never holds back the answers before it). Returns the exit
 // status the run earned.
 
-import type { Executor } from '../session/executor.js';
+import type { Executor } from '../commands/executor.js';
 import { formatResult, type OutputStyle } from '../output/format.js';
-import { exitCodeOf, worseExit, ExitCode } from './exit-codes.js';
+import { exitCodeOf, worseExit } from './exit-codes.js';
+import { ExitCode } from '../core/exit-codes.js';
 
 export interface Sink {
   out(text: string): void;

@@ -2,21 +2,22 @@
 // by the code paths that need them, so `tgsh -e help` starts almost as fast as node itself.
 
 import { showControls } from '../output/controls.js';
-import { readFileSync } from 'node:fs';
+import { readJsonObject } from '../core/json.js';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseCli, USAGE, type CliOptions } from './args.js';
-import { checkWorld, resolveConfig, type Config } from './config.js';
-import { profilePaths } from '../session/paths.js';
+import { checkWorld, resolveConfig } from './config.js';
+import { type Config } from '../core/config.js';
+import { profilePaths } from '../core/paths.js';
 import { hasTelegramCredentials } from '../session/telegram.js';
-import { ExitCode } from './exit-codes.js';
+import { ExitCode } from '../core/exit-codes.js';
 import { execLines, runLines, type Sink } from './line-runner.js';
-import { Executor } from '../session/executor.js';
+import { Executor } from '../commands/executor.js';
 import { Services } from '../session/services.js';
 import { commandRegistry } from '../commands/registry.js';
 import type { RunMode } from '../commands/types.js';
-import { version } from '../util/version.js';
-import { scrubSecrets } from '../util/secret.js';
+import { version } from '../core/version.js';
+import { scrubSecrets } from '../core/secret.js';
 
 const stdoutSink: Sink = {
   out: (t) => void process.stdout.write(t),
@@ -83,7 +84,7 @@ async function runScript(config: Config, cli: CliOptions, mode: RunMode): Promis
   const onCrash = (e: unknown): void => {
     const text = e instanceof Error ? (e.stack ?? e.message) : String(e);
     process.stderr.write(`tgsh: crashed (a bug in tgsh; please report it): ${scrubSecrets(text, services.secrets())}\n`);
-    process.exit(70);
+    process.exit(ExitCode.INTERNAL);
   };
   process.on('uncaughtException', onCrash);
   process.on('unhandledRejection', onCrash);
@@ -131,11 +132,7 @@ async function runScript(config: Config, cli: CliOptions, mode: RunMode): Promis
 /** A bot token in flags, environment or the profile's credentials, or the sandbox (which has one). */
 function botConfigured(config: Config, credentialsFile: string): boolean {
   if (config.sandbox || config.botToken) return true;
-  try {
-    return typeof (JSON.parse(readFileSync(credentialsFile, 'utf8')) as { bot_token?: unknown }).bot_token === 'string';
-  } catch {
-    return false;
-  }
+  return typeof readJsonObject(credentialsFile)?.bot_token === 'string';
 }
 
 async function* prependLine(first: string, rest: AsyncIterable<string> | Iterable<string>): AsyncGenerator<string> {

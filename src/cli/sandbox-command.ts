@@ -7,7 +7,7 @@
 import { renameSync, rmSync, statSync, writeFileSync, accessSync, constants } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { toJson } from '../output/json.js';
-import { ExitCode } from './exit-codes.js';
+import { ExitCode } from '../core/exit-codes.js';
 import { parseFlags } from './args.js';
 
 const SANDBOX_USAGE = `usage: tgsh sandbox serve [--world FILE] [--dc-port N] [--bot-api-port N] [--state-out FILE]

@@ -3,8 +3,9 @@
 // the arguments; the work (grammY, the journal, the scheduler) is loaded only when it runs.
 
 import type { PeerRef } from '../peers/ref.js';
-import { ErrorCode, fail, type Result } from './result.js';
-import type { CommandContext, CommandSpec, ParsedArgs } from './types.js';
+import { ErrorCode } from '../core/errors.js';
+import { fail } from './result.js';
+import type { Result, CommandContext, CommandSpec, ParsedArgs } from './types.js';
 
 /** Telegram's limit for one text message; a broadcast sends one message (msg splits, broadcast does not). */
 const MAX_TEXT = 4096;

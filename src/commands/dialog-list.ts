@@ -1,4 +1,5 @@
-import { ErrorCode, fail } from './result.js';
+import { ErrorCode } from '../core/errors.js';
+import { fail } from './result.js';
 import { storeOf } from './peer-lookup.js';
 import type { CommandSpec } from './types.js';
 

@@ -1,6 +1,8 @@
 import { closeSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { ErrorCode, fail, success, type JsonValue } from './result.js';
+import { ErrorCode } from '../core/errors.js';
+import { fail, success } from './result.js';
+import { type JsonValue } from '../core/json.js';
 import { storeOf } from './peer-lookup.js';
 import type { CommandSpec } from './types.js';
 

@@ -1,5 +1,6 @@
 import type { PeerRef } from '../peers/ref.js';
-import { ErrorCode, fail, success } from './result.js';
+import { ErrorCode } from '../core/errors.js';
+import { fail, success } from './result.js';
 import { findPeer, storeOf } from './peer-lookup.js';
 import type { CommandSpec } from './types.js';
 

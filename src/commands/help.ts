@@ -1,4 +1,5 @@
-import { ErrorCode, fail } from './result.js';
+import { ErrorCode } from '../core/errors.js';
+import { fail } from './result.js';
 import { suggest } from './suggest.js';
 import type { CommandSpec } from './types.js';
 

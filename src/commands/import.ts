@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { ErrorCode, fail, success } from './result.js';
+import { ErrorCode } from '../core/errors.js';
+import { fail, success } from './result.js';
 import { storeOf } from './peer-lookup.js';
 import type { CommandSpec } from './types.js';
 

@@ -3,9 +3,9 @@
 // (TG_PHONE, TG_CODE) and TG_PASSWORD or --password-file, or fail saying which one is missing.
 
 import { readFileSync } from 'node:fs';
-import { ErrorCode, success } from './result.js';
+import { ErrorCode, TgshError } from '../core/errors.js';
+import { success } from './result.js';
 import type { CommandContext, CommandSpec } from './types.js';
-import { TgshError } from '../util/errors.js';
 
 function passwordFromConfig(ctx: CommandContext): string | undefined {
   const c = ctx.config;

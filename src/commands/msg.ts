@@ -1,5 +1,6 @@
-import { ErrorCode, fail, type Result } from './result.js';
-import type { CommandSpec, OptionSpec } from './types.js';
+import { ErrorCode } from '../core/errors.js';
+import { fail } from './result.js';
+import type { Result, CommandSpec, OptionSpec } from './types.js';
 
 /** `--force` on the send commands: the same as the `[force]` modifier. */
 export const FORCE_OPTION: OptionSpec = {

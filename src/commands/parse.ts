@@ -2,13 +2,14 @@
 // Pure: no I/O, no lookups beyond the optional `isKnownPeer` predicate (used only to tell a print
 // name from text in repeated peer arguments). Every malformed line becomes one FAIL result.
 
-import { isTgshFlag } from '../cli/args.js';
+import { isTgshFlag } from '../core/flags.js';
 import { Lexer, isLexError, type Token } from './lexer.js';
-import { ErrorCode, fail, type FailResult } from './result.js';
+import { ErrorCode } from '../core/errors.js';
+import { fail } from './result.js';
+import type { FailResult, ArgSpec, ArgValue, CommandRegistry, CommandSpec, Modifiers, OptionSpec, ParsedArgs } from './types.js';
 import { parsePeerRef, refClass, type PeerRef } from '../peers/ref.js';
 import { suggest } from './suggest.js';
 import { signature } from './signature.js';
-import type { ArgSpec, ArgValue, CommandRegistry, CommandSpec, Modifiers, OptionSpec, ParsedArgs } from './types.js';
 
 export type ParseOutcome =
   | { kind: 'skip' }

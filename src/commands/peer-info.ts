@@ -4,8 +4,7 @@
 
 import type { PeerRef } from '../peers/ref.js';
 import { peerInfoFromStore } from './peer-lookup.js';
-import type { Result } from './result.js';
-import type { CommandContext } from './types.js';
+import type { Result, CommandContext } from './types.js';
 
 export async function peerInfo(ctx: CommandContext, ref: PeerRef, want: 'user' | 'chat' | 'channel'): Promise<Result> {
   if (!ctx.modifiers.offline) {

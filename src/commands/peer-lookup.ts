@@ -4,8 +4,8 @@
 import type { PeerRef } from '../peers/ref.js';
 import type { PeerClass, PeerRecord } from '../peers/types.js';
 import type { PeerStore } from '../store/peer-store.js';
-import { fail, type FailResult, type Result } from './result.js';
-import type { CommandContext } from './types.js';
+import { fail } from './result.js';
+import type { FailResult, Result, CommandContext } from './types.js';
 
 /** The profile's peer store (opened on first use; its notices go to this command's notice). */
 export function storeOf(ctx: CommandContext): Promise<PeerStore> {

@@ -1,5 +1,6 @@
 import { pruneJournals } from '../telegram/broadcast/prune.js';
-import { ErrorCode, fail } from './result.js';
+import { ErrorCode } from '../core/errors.js';
+import { fail } from './result.js';
 import { storeOf } from './peer-lookup.js';
 import type { CommandSpec } from './types.js';
 

@@ -2,11 +2,10 @@
 // order, over one MTProto connection. The store answers names it knows (fresh within the username
 // TTL) without any network call; [force] / --force asks Telegram anyway; [offline] never does.
 
-import { failResultOf } from '../session/fail-result.js';
+import { failResultOf } from './fail-result.js';
 import { resolverOf } from '../telegram/resolver/index.js';
 import { checkedUsername } from '../telegram/resolver/username.js';
-import type { Result } from './result.js';
-import type { CommandSpec } from './types.js';
+import type { Result, CommandSpec } from './types.js';
 
 export const resolveUsername: CommandSpec = {
   name: 'resolve_username',

@@ -1,8 +1,10 @@
 // `sandbox <action> ...`: act as the people of the offline world while tgsh runs on it, so a
 // newcomer can see the whole flow: a user starts the bot, tgsh syncs and sends, the user reads.
 
-import { ErrorCode, fail, type JsonValue, type Result } from './result.js';
-import type { CommandContext, CommandSpec } from './types.js';
+import { ErrorCode } from '../core/errors.js';
+import { fail } from './result.js';
+import type { Result, CommandContext, CommandSpec } from './types.js';
+import type { JsonValue } from '../core/json.js';
 import type { Sandbox } from '../sandbox/sandbox.js';
 
 const ACTIONS: Record<string, { usage: string; summary: string }> = {

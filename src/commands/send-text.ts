@@ -1,6 +1,7 @@
-import { ErrorCode, fail, type Result } from './result.js';
+import { ErrorCode } from '../core/errors.js';
+import { fail } from './result.js';
+import type { Result, CommandSpec } from './types.js';
 import { FORCE_OPTION } from './msg.js';
-import type { CommandSpec } from './types.js';
 
 export const sendText: CommandSpec = {
   name: 'send_text',

@@ -8,11 +8,11 @@ import type { OutgoingContent, ParseMode } from '../telegram/botapi/send.js';
 import { resolveSendTarget, targetOfPeer, type SendTarget } from '../telegram/botapi/target.js';
 import { consentGate, recordSendOutcome } from '../telegram/botapi/consent.js';
 import { explainLocalRefusal, explainSendFailure } from '../telegram/botapi/explain.js';
-import type { MessageView } from '../output/message-line.js';
+import type { MessageView } from '../peers/message.js';
 import type { PeerStore } from '../store/peer-store.js';
-import { TgshError } from '../util/errors.js';
-import { fail, type Result } from './result.js';
-import type { CommandContext, ParsedArgs } from './types.js';
+import { TgshError, ErrorCode } from '../core/errors.js';
+import { fail } from './result.js';
+import type { Result, CommandContext, ParsedArgs } from './types.js';
 
 export interface Prepared {
   sender: BotSender;
@@ -31,7 +31,7 @@ async function botName(sender: BotSender): Promise<string | undefined> {
 }
 
 export function parseModeOf(ctx: CommandContext): ParseMode | undefined {
-  if (ctx.modifiers.html && ctx.modifiers.markdown) throw new TgshError(22, '[html] and [markdown] can not be used together', { hint: 'choose one parse mode' });
+  if (ctx.modifiers.html && ctx.modifiers.markdown) throw new TgshError(ErrorCode.BAD_ARGUMENT, '[html] and [markdown] can not be used together', { hint: 'choose one parse mode' });
   return ctx.modifiers.html ? 'HTML' : ctx.modifiers.markdown ? 'MarkdownV2' : undefined;
 }
 

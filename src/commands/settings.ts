@@ -3,9 +3,11 @@
 // settings.json beside the peer store; and, on request only, where to reach Telegram (the bot
 // token, api id and hash, another server), kept in credentials.json (0600), never settings.json.
 
-import { ErrorCode, fail, type JsonValue, type Result } from './result.js';
+import { ErrorCode } from '../core/errors.js';
+import { fail } from './result.js';
+import type { Result, CommandContext, CommandSpec } from './types.js';
+import type { JsonValue } from '../core/json.js';
 import { suggest } from './suggest.js';
-import type { CommandContext, CommandSpec } from './types.js';
 import { DEFAULT_SETTINGS, isSettingName, parseSettingValue, settingRange, type SettingName } from '../store/settings.js';
 import type { SavedTelegram } from '../store/credentials.js';
 import { readRsaKey } from '../session/telegram.js';

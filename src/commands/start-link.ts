@@ -1,5 +1,6 @@
-import { ErrorCode, fail, type Result } from './result.js';
-import type { CommandSpec } from './types.js';
+import { ErrorCode } from '../core/errors.js';
+import { fail } from './result.js';
+import type { Result, CommandSpec } from './types.js';
 
 export const startLinkCommand: CommandSpec = {
   name: 'start_link',

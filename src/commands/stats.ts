@@ -2,11 +2,11 @@
 // --sandbox it shows the sandbox (its address once started, "starts on first use" before);
 // otherwise flags and environment over what the profile has saved (`settings --save-credentials`).
 
-import { version } from '../util/version.js';
-import { redactToken } from '../util/secret.js';
-import type { JsonValue } from './result.js';
+import { version } from '../core/version.js';
+import { redactToken } from '../core/secret.js';
+import type { JsonValue } from '../core/json.js';
 import type { CommandContext, CommandSpec } from './types.js';
-import { savedTelegram } from '../session/telegram.js';
+import { savedTelegram } from '../store/saved-telegram.js';
 import { TELEGRAM_BOT_API_ROOT } from '../telegram/botapi/api.js';
 
 const NOT_STARTED = 'sandbox (starts on first use)';

@@ -1,7 +1,7 @@
-import { displayName } from '../output/peer-object.js';
+import { displayName } from '../peers/display-name.js';
 import type { ConsentState, PeerRecord } from '../peers/types.js';
-import type { JsonValue, Result } from './result.js';
-import type { CommandSpec } from './types.js';
+import type { JsonValue } from '../core/json.js';
+import type { Result, CommandSpec } from './types.js';
 
 const SHOWN = 10;
 

@@ -1,10 +1,13 @@
 // The contract between the command language, the commands and the run modes.
 // A command declares its arguments and returns a Result; it never writes to the terminal.
 
+import type { FailureClass } from '../core/errors.js';
+import type { JsonValue } from '../core/json.js';
+import type { MessageView } from '../peers/message.js';
 import type { PeerRef } from '../peers/ref.js';
-import type { Result } from './result.js';
+import type { ChatMember, PeerRecord } from '../peers/types.js';
 import type { Services } from '../session/services.js';
-import type { Config } from '../cli/config.js';
+import type { Config } from '../core/config.js';
 
 /** Argument kinds of telegram-cli's grammar, plus `username` (a bare, @ or t.me name). */
 export type ArgKind = 'peer' | 'user' | 'chat' | 'channel' | 'number' | 'string' | 'string_end' | 'file_name' | 'username';
@@ -91,3 +94,39 @@ export interface CommandRegistry {
   /** Every name and alias (for completion and suggestions). */
   names(): readonly string[];
 }
+
+// What a command returns. One processor (the executor) carries results out and the formatters in
+// src/output/ turn them into telegram-cli's text or JSON. A command never prints.
+
+export interface FailResult {
+  kind: 'fail';
+  /** telegram-cli's code (core/errors.ts ErrorCode): 38 parse, 71 server refused, 22 bad argument, 2 no such file. */
+  code: number;
+  error: string;
+  /** What to do next; shown after the error (text) or as `hint` (JSON). */
+  hint?: string;
+  /** Seconds Telegram asked us to wait (FLOOD_WAIT, 429). */
+  retryAfter?: number;
+  failure?: FailureClass;
+  /** Extra machine-readable fields for JSON (e.g. `start_link`). */
+  extra?: Record<string, JsonValue>;
+}
+
+export type Result =
+  | { kind: 'success'; extra?: Record<string, JsonValue> }
+  | FailResult
+  /** One peer: `name` prints its display name (resolve_username), `info` telegram-cli's info block. */
+  /** `members`: a basic group's, when chat_info asked Telegram. */
+  | { kind: 'peer'; peer: PeerRecord; view: 'name' | 'info'; members?: ChatMember[] }
+  /** A list of peers: contact_list or dialog_list forms. */
+  | { kind: 'peers'; peers: PeerRecord[]; view: 'contacts' | 'dialogs' }
+  | { kind: 'help'; commands: readonly CommandSpec[]; detail: boolean }
+  /** Named values: `key: value` lines in text, one object in JSON. */
+  | { kind: 'fields'; fields: Array<[string, JsonValue]> }
+  /** Free text with an explicit JSON form (export to stdout, start links). */
+  | { kind: 'text'; text: string; json: JsonValue }
+  /** A message the bot sent: telegram-cli's outgoing line; JSON `{"result": "SUCCESS", "message_id", "chat_id"}`. */
+  | { kind: 'sent'; message: MessageView; part?: number; parts?: number }
+  | { kind: 'quit'; safe: boolean };
+
+export type ResultKind = Result['kind'];

@@ -1,4 +1,4 @@
-import { version as pkgVersion } from '../util/version.js';
+import { version as pkgVersion } from '../core/version.js';
 import type { CommandSpec } from './types.js';
 
 export const version: CommandSpec = {

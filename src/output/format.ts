@@ -2,15 +2,16 @@
 // hints that guide a person go to stderr when stdout is not a terminal (GitHub CLI's rule), so a
 // script reading stdout sees one line per failure.
 
-import type { FailResult, JsonValue, Result } from '../commands/result.js';
+import type { FailResult, Result, CommandSpec } from '../commands/types.js';
+import type { JsonValue } from '../core/json.js';
 import { toJson } from './json.js';
 import { messageLine } from './message-line.js';
 import { paintFor, type Paint } from './colors.js';
 import { withControlsShown } from './controls.js';
-import { displayName, formatWhen, peerObject } from './peer-object.js';
+import { displayName } from '../peers/display-name.js';
+import { formatWhen, peerObject } from './peer-object.js';
 import { peerClassOf, type ChatMember, type PeerRecord } from '../peers/types.js';
 import { signature } from '../commands/signature.js';
-import type { CommandSpec } from '../commands/types.js';
 
 export interface OutputStyle {
   json: boolean;

@@ -2,7 +2,7 @@
 // Keys keep insertion order; undefined members are left out; strings are escaped by JSON.stringify,
 // so no input (newlines, control bytes, lone surrogates) can break a line.
 
-import type { JsonValue } from '../commands/result.js';
+import type { JsonValue } from '../core/json.js';
 
 /** JSON.stringify's string, with DEL, C1 controls and U+2028/2029 escaped too (terminals and line splitters). */
 function jsonString(s: string): string {

@@ -1,22 +1,9 @@
 // telegram-cli's message lines: ` [HH:MM]  First Last >>> text` (incoming), `<<<` (outgoing),
 // ` [HH:MM]  Group Title First Last >>> text` in groups; `[DD Mon]` for messages older than 12 h.
 
+import type { MessageView } from '../peers/message.js';
 import type { Paint } from './colors.js';
 
-export interface MessageView {
-  messageId: number;
-  /** Bot API chat id. */
-  chatId: number;
-  /** Unix seconds. */
-  date: number;
-  out: boolean;
-  /** The other party of a private chat, or the group's or channel's title. */
-  chatName: string;
-  /** The author inside a group (absent in private chats and channel posts). */
-  fromName?: string;
-  /** The text, or `[photo] caption`, `[document name] caption`, a service action. */
-  text: string;
-}
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 const p2 = (n: number): string => String(n).padStart(2, '0');

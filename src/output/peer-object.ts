@@ -1,23 +1,10 @@
 // telegram-cli's JSON peer object: its keys, in its order, from a stored peer record.
 
-import type { JsonValue } from '../commands/result.js';
+import { PeerFlag } from '../peers/flags.js';
+import type { JsonValue } from '../core/json.js';
 import { encodePermanentId } from '../peers/permanent-id.js';
 import { peerClassOf, type ChatMember, type PeerRecord } from '../peers/types.js';
 
-/** telegram-cli's flag bits. */
-export const PeerFlag = {
-  CREATED: 1,
-  HAS_PHOTO: 2,
-  DELETED: 4,
-  OFFICIAL: 8,
-  CONTACT: 1 << 16,
-  MUTUAL_CONTACT: 1 << 17,
-  BLOCKED: 1 << 18,
-  SELF: 1 << 19,
-  BOT: 1 << 20,
-  CHANNEL_BROADCAST: 1 << 16,
-  CHANNEL_MEGAGROUP: 1 << 19,
-} as const;
 
 /** True when nothing but the id is known (telegram-cli printed only id, type, peer_id, print_name). */
 export function isBarePeer(p: PeerRecord): boolean {
@@ -76,8 +63,3 @@ export function peerObject(p: PeerRecord, members?: readonly ChatMember[]): { [k
 }
 
 /** `First Last`, or the title: what telegram-cli printed for a peer in text. */
-export function displayName(p: PeerRecord): string {
-  if (p.title !== undefined) return p.title;
-  const name = [p.firstName, p.lastName].filter((s) => s !== undefined && s !== '').join(' ');
-  return name || p.printName;
-}

@@ -6,16 +6,16 @@
 // Live events: `print(text)` puts a line above the prompt without touching the line being edited.
 
 import { SANDBOX_BANNER } from '../sandbox/banner.js';
-import { Executor } from '../session/executor.js';
+import { Executor } from '../commands/executor.js';
 import type { Services } from '../session/services.js';
-import type { Config } from '../cli/config.js';
-import type { CommandRegistry } from '../commands/types.js';
-import { ErrorCode, fail, type Result } from '../commands/result.js';
+import type { Config } from '../core/config.js';
+import type { CommandRegistry, Result } from '../commands/types.js';
+import { ErrorCode, TgshError } from '../core/errors.js';
+import { fail } from '../commands/result.js';
 import { parseLine } from '../commands/parse.js';
 import { formatResult, type OutputStyle } from '../output/format.js';
 import { paintFor, type Paint } from '../output/colors.js';
-import { TgshError } from '../util/errors.js';
-import { version as tgshVersion } from '../util/version.js';
+import { version as tgshVersion } from '../core/version.js';
 import { searchOlder, searchResult, searchView, startSearch, withQuery, type HistorySearch } from './search.js';
 import { decodeKeys, type Key } from './keys.js';
 import { EMPTY_LINE, edit, insert, type EditAction, type EditLine } from './editor.js';

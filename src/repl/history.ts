@@ -3,7 +3,7 @@
 
 import { appendFileSync, chmodSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { Secret } from '../util/secret.js';
+import type { Secret } from '../core/secret.js';
 
 export const HISTORY_MAX = 1000;
 

@@ -9,11 +9,11 @@
 // wait in the terminal's buffer, none lost, Ctrl-C included); once Ink is loaded that provisional
 // prompt line is erased and Ink draws the live one in its place.
 
-import type { Config } from '../cli/config.js';
+import type { Config } from '../core/config.js';
 import { Services } from '../session/services.js';
 import { commandRegistry } from '../commands/registry.js';
 import { paintFor } from '../output/colors.js';
-import { scrubSecrets } from '../util/secret.js';
+import { scrubSecrets } from '../core/secret.js';
 import { PROMPT, ShellController, bannerText } from './controller.js';
 
 /** Exit status for a crash (EX_SOFTWARE). */

@@ -8,8 +8,7 @@ import { World, defaultWorldData, loadWorldFile, SANDBOX_BOT_TOKEN } from './wor
 
 import { SANDBOX_BANNER } from './banner.js';
 import { checkWorldFile } from './world-file.js';
-import { TgshError } from '../util/errors.js';
-import { ErrorCode } from '../commands/result.js';
+import { TgshError, ErrorCode } from '../core/errors.js';
 
 export { SANDBOX_BANNER };
 

@@ -3,9 +3,8 @@
 // not a failure of the first command that needs the sandbox. Loaded only when a world file is
 // given (the validator brings the world model with it: tens of kB that start-up must not pay).
 
-import { readFileSync } from 'node:fs';
 import { parseWorld, WorldValidationError } from './world/validate.js';
-import { jsonSyntaxProblem, readProblem } from '../store/conf-driver.js';
+import { readJsonFile } from '../core/json.js';
 
 export type WorldFileCheck =
   | { ok: true }
@@ -18,21 +17,11 @@ const MAX_LISTED = 20;
 export function checkWorldFile(path: string, flag = '--world'): WorldFileCheck {
   const name = `${flag} ${path}`;
   const bad = (why: string): WorldFileCheck => ({ ok: false, error: `${name}: ${why}`, line: `${name}: ${why}` });
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    return bad(`cannot read it (${readProblem(e as NodeJS.ErrnoException)})`);
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    return bad(jsonSyntaxProblem(text));
-  }
+  const read = readJsonFile(path);
+  if (!read.ok) return bad(read.problem);
   let data;
   try {
-    data = parseWorld(json);
+    data = parseWorld(read.value);
   } catch (e) {
     if (!(e instanceof WorldValidationError)) throw e;
     const p = e.problems;

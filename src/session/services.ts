@@ -2,13 +2,14 @@
 // the peer store (conf), the resolver (GramJS) and the sender (grammY) are loaded only when a
 // command needs them. One Services object lives as long as the shell, pipe or exec run.
 
-import type { Config } from '../cli/config.js';
+import type { Config } from '../core/config.js';
 import type { PeerStore } from '../store/peer-store.js';
 import { describeIdentity } from '../store/identity.js';
-import { TgshError } from '../util/errors.js';
-import { botIdOfToken, type Secret } from '../util/secret.js';
-import { profilePaths, type ProfilePaths } from './paths.js';
-import { configuredSettings, sandboxSettings, type TelegramSettings } from './telegram.js';
+import { TgshError, ErrorCode } from '../core/errors.js';
+import { botIdOfToken, type Secret } from '../core/secret.js';
+import { profilePaths, type ProfilePaths } from '../core/paths.js';
+import { configuredSettings, sandboxSettings } from './telegram.js';
+import { type TelegramSettings } from '../telegram/settings.js';
 import type { Sandbox } from '../sandbox/sandbox.js';
 
 export type Notice = (text: string) => void;
@@ -43,7 +44,7 @@ export class Services {
         store = await openPeerStore({ paths: this.paths, notice });
       } catch (e) {
         if (e instanceof TgshError) throw e;
-        throw new TgshError(500, `can not open the peer store ${this.paths.peers}: ${e instanceof Error ? e.message : String(e)}`, {
+        throw new TgshError(ErrorCode.INTERNAL, `can not open the peer store ${this.paths.peers}: ${e instanceof Error ? e.message : String(e)}`, {
           hint: `check that ${this.paths.dir} is a folder you can write`,
         });
       }

@@ -10,6 +10,7 @@
 //     (conf's clearInvalidConfig stays off);
 //   - leftovers of writes killed half-way (`<file>.tmp-*`) are removed under the lock.
 
+import { jsonSyntaxProblem } from '../core/json.js';
 import fs from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
 import type Conf from 'conf';
@@ -166,124 +167,6 @@ export class ConfDriver {
       constructing = false;
     }
     return this.conf;
-  }
-}
-
-/** Why a file could not be read, in words (`no such file`, `permission denied`). */
-export function readProblem(e: NodeJS.ErrnoException): string {
-  switch (e.code) {
-    case 'ENOENT':
-      return 'no such file';
-    case 'EACCES':
-    case 'EPERM':
-      return 'permission denied';
-    case 'EISDIR':
-      return 'it is a folder';
-    default:
-      return e.code ?? e.message;
-  }
-}
-
-/**
- * Says why a text is not JSON without quoting any of it: `not valid JSON at line 3, column 14`, or
- * `not valid JSON: it ends too early`.
- */
-export function jsonSyntaxProblem(text: string): string {
-  const at = jsonErrorOffset(text);
-  if (at === undefined) return 'not valid JSON';
-  if (at >= text.length) return 'not valid JSON: it ends too early';
-  const before = text.slice(0, at);
-  const line = before.split('\n').length;
-  const column = at - (before.lastIndexOf('\n') + 1) + 1;
-  return `not valid JSON at line ${line}, column ${column}`;
-}
-
-/** The offset of the first character where `text` stops being JSON (its length when it ends early); undefined when it is JSON. */
-export function jsonErrorOffset(text: string): number | undefined {
-  const n = text.length;
-  let i = 0;
-  class Stop {
-    constructor(readonly at: number) {}
-  }
-  const fail = (): never => {
-    throw new Stop(i);
-  };
-  const ws = (): void => {
-    while (i < n && (text[i] === ' ' || text[i] === '\t' || text[i] === '\n' || text[i] === '\r')) i++;
-  };
-  const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
-  const string = (): void => {
-    i++;
-    for (;;) {
-      if (i >= n) fail();
-      const c = text.charCodeAt(i);
-      if (c === 0x22) {
-        i++;
-        return;
-      }
-      if (c < 0x20) fail();
-      if (c === 0x5c) {
-        i++;
-        const e = text[i];
-        if (e === 'u') {
-          if (!/^[0-9a-fA-F]{4}$/.test(text.slice(i + 1, i + 5))) fail();
-          i += 5;
-        } else if (e !== undefined && '"\\/bfnrt'.includes(e)) i++;
-        else fail();
-      } else i++;
-    }
-  };
-  const value = (): void => {
-    ws();
-    const c = text[i];
-    if (c === '{' || c === '[') {
-      const close = c === '{' ? '}' : ']';
-      i++;
-      ws();
-      if (text[i] === close) {
-        i++;
-        return;
-      }
-      for (;;) {
-        if (c === '{') {
-          ws();
-          if (text[i] !== '"') fail();
-          string();
-          ws();
-          if (text[i] !== ':') fail();
-          i++;
-        }
-        value();
-        ws();
-        if (text[i] === ',') i++;
-        else if (text[i] === close) {
-          i++;
-          return;
-        } else fail();
-      }
-    }
-    if (c === '"') return string();
-    for (const word of ['true', 'false', 'null']) {
-      if (c === word[0]) {
-        for (const ch of word) {
-          if (text[i] !== ch) fail();
-          i++;
-        }
-        return;
-      }
-    }
-    NUMBER.lastIndex = i;
-    if (!NUMBER.test(text)) fail();
-    i = NUMBER.lastIndex;
-  };
-  try {
-    value();
-    ws();
-    if (i < n) fail();
-    return undefined;
-  } catch (e) {
-    if (e instanceof Stop) return e.at;
-    return undefined; // nested too deep to follow: say only that it is not JSON
   }
 }
 

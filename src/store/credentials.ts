@@ -12,12 +12,13 @@
 //                   "127.0.0.1:2443": { ... } },
 //     "identity": { "kind": "bot", "id": 123, "username": "my_bot", "first_name": "My bot", "at": <ms> } }
 
-import { Secret } from '../util/secret.js';
+import { Secret } from '../core/secret.js';
 import { SmallConfFile, type Notice } from './small-file.js';
 import type { Identity } from './identity.js';
-import { SAVED_TELEGRAM_KEYS, savedTelegramOf, type SavedTelegram } from '../session/telegram.js';
+import { SAVED_TELEGRAM_KEYS, savedTelegramOf, type SavedTelegram } from './saved-telegram.js';
+import { isObject } from '../core/json.js';
 
-export { savedTelegramOf, type SavedTelegram } from '../session/telegram.js';
+export { savedTelegramOf, type SavedTelegram } from './saved-telegram.js';
 
 export type { Identity } from './identity.js';
 
@@ -36,7 +37,6 @@ export interface PendingLogin {
   at: number;
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 export class CredentialsStore {
   private constructor(private readonly file: SmallConfFile) {}

@@ -1,7 +1,7 @@
 // The store module's entry: what Services imports (dynamically: conf costs ~70 ms to import, and
 // commands that need no peers must not pay it).
 
-import type { ProfilePaths } from '../session/paths.js';
+import type { ProfilePaths } from '../core/paths.js';
 import { ensurePrivateDir } from './conf-driver.js';
 import { CredentialsStore } from './credentials.js';
 import type { LockOptions } from './lock.js';

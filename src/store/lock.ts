@@ -12,7 +12,7 @@
 import fs from 'node:fs';
 import { hostname } from 'node:os';
 import { basename, dirname, join } from 'node:path';
-import { TgshError } from '../util/errors.js';
+import { TgshError, ErrorCode } from '../core/errors.js';
 
 export interface LockOptions {
   /** A lock not refreshed for this long is taken over (proper-lockfile; at least 2000). */
@@ -113,7 +113,7 @@ export async function acquireLock(file: string, opts: LockOptions = {}): Promise
       if (Date.now() > deadline) {
         const live = listNotes(file).filter((n) => n.pid !== process.pid || n.host !== HOST);
         const pids = [...new Set(live.map((n) => n.pid))];
-        throw new TgshError(500, `the store ${file} is locked by another tgsh process${pids.length ? ` (pid ${pids.join(', ')})` : ''}`, {
+        throw new TgshError(ErrorCode.INTERNAL, `the store ${file} is locked by another tgsh process${pids.length ? ` (pid ${pids.join(', ')})` : ''}`, {
           hint: 'wait for it to finish, or stop it; the lock of a process that died is taken over by itself',
         });
       }

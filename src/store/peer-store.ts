@@ -19,7 +19,7 @@ import {
   type PeerRecord,
   type PeerSource,
 } from '../peers/types.js';
-import { TgshError } from '../util/errors.js';
+import { TgshError, ErrorCode } from '../core/errors.js';
 import { ConfDriver, CorruptFileError, ensurePrivateDir } from './conf-driver.js';
 import type { CredentialsStore } from './credentials.js';
 import type { LockOptions } from './lock.js';
@@ -40,6 +40,7 @@ import {
   type PeerDoc,
 } from './schema.js';
 import type { SettingsStore } from './settings.js';
+import { isObject } from '../core/json.js';
 
 export type Notice = (text: string) => void;
 
@@ -331,7 +332,7 @@ export class PeerStore {
     if ('error' in r || !opts.want) return r;
     const cls = peerClassOf(r.peer.kind);
     if (cls !== opts.want) {
-      return { code: 22, error: `'${clean(ref.raw)}' is a ${cls}, not a ${opts.want}`, hint: `use ${cls}_info for it` };
+      return { code: ErrorCode.BAD_ARGUMENT, error: `'${clean(ref.raw)}' is a ${cls}, not a ${opts.want}`, hint: `use ${cls}_info for it` };
     }
     return r;
   }
@@ -339,11 +340,11 @@ export class PeerStore {
   private resolveAny(ref: PeerRef, now: number): Resolution {
     const found = (peer: PeerRecord | undefined, stale = false): Resolution | undefined =>
       peer ? { peer, known: true, stale, checkedAt: stale ? peer.usernamesCheckedAt : undefined } : undefined;
-    const unknown = (hint: string): Resolution => ({ code: 22, error: `unknown peer '${clean(ref.raw)}'`, hint });
+    const unknown = (hint: string): Resolution => ({ code: ErrorCode.BAD_ARGUMENT, error: `unknown peer '${clean(ref.raw)}'`, hint });
     const seenHint = "tgsh has not met this peer yet: run 'sync' to load the dialogs, or use its $permanent id";
     switch (ref.kind) {
       case 'permanent': {
-        if (ref.type === 'encr_chat') return { code: 22, error: 'secret chats are not supported', hint: 'tgsh talks to users, bots, groups and channels' };
+        if (ref.type === 'encr_chat') return { code: ErrorCode.BAD_ARGUMENT, error: 'secret chats are not supported', hint: 'tgsh talks to users, bots, groups and channels' };
         const stored = this.get(ref.type, ref.id);
         if (stored) return { peer: stored, known: true, stale: false };
         const kind: PeerKind = ref.type === 'user' ? 'user' : ref.type === 'chat' ? 'chat' : 'channel';
@@ -361,7 +362,7 @@ export class PeerStore {
         return { peer, known: false, stale: false };
       }
       case 'typed': {
-        if (ref.type === 'encr_chat') return { code: 22, error: 'secret chats are not supported', hint: 'tgsh talks to users, bots, groups and channels' };
+        if (ref.type === 'encr_chat') return { code: ErrorCode.BAD_ARGUMENT, error: 'secret chats are not supported', hint: 'tgsh talks to users, bots, groups and channels' };
         return found(this.get(ref.type, ref.id)) ?? unknown(seenHint);
       }
       case 'botapi':
@@ -439,8 +440,8 @@ export class PeerStore {
    * off any other peer that still had it. Returns the stored record (changed in place).
    */
   upsert(input: PeerInput, source: PeerSource): PeerRecord {
-    if (!KIND_SET.has(input.kind)) throw new TgshError(22, `unknown peer kind '${String(input.kind)}'`);
-    if (!Number.isSafeInteger(input.id) || input.id <= 0) throw new TgshError(22, `bad peer id ${String(input.id)}`);
+    if (!KIND_SET.has(input.kind)) throw new TgshError(ErrorCode.BAD_ARGUMENT, `unknown peer kind '${String(input.kind)}'`);
+    if (!Number.isSafeInteger(input.id) || input.id <= 0) throw new TgshError(ErrorCode.BAD_ARGUMENT, `bad peer id ${String(input.id)}`);
     const at = input.at ?? this.clock();
     const cls = peerClassOf(input.kind);
     const key = peerKey(cls, input.id);
@@ -602,7 +603,7 @@ export class PeerStore {
 
   private mustFind(t: PeerTarget): PeerRecord {
     const rec = this.repo.get(peerKey(classOfTarget(t), t.id));
-    if (!rec) throw new TgshError(22, `unknown peer ${classOfTarget(t)}#${t.id}`);
+    if (!rec) throw new TgshError(ErrorCode.BAD_ARGUMENT, `unknown peer ${classOfTarget(t)}#${t.id}`);
     return rec;
   }
 
@@ -617,7 +618,7 @@ export class PeerStore {
    */
   setConsent(target: PeerTarget, state: ConsentState, opts: { payload?: string; at?: number } = {}): PeerRecord {
     const rec = this.mustFind(target);
-    if (peerClassOf(rec.kind) !== 'user') throw new TgshError(22, `consent is kept for users and bots, not for ${rec.kind}s`);
+    if (peerClassOf(rec.kind) !== 'user') throw new TgshError(ErrorCode.BAD_ARGUMENT, `consent is kept for users and bots, not for ${rec.kind}s`);
     const at = opts.at ?? this.clock();
     const entry: Consent = opts.payload !== undefined && state === 'started' ? { state, at, payload: opts.payload } : { state, at };
     if (this.bot !== undefined) entry.bot = this.bot;
@@ -630,7 +631,7 @@ export class PeerStore {
   /** Records the bot's own status in a group or channel. */
   setMembership(target: PeerTarget, status: MembershipStatus, at = this.clock()): PeerRecord {
     const rec = this.mustFind(target);
-    if (peerClassOf(rec.kind) === 'user') throw new TgshError(22, 'membership is kept for groups and channels');
+    if (peerClassOf(rec.kind) === 'user') throw new TgshError(ErrorCode.BAD_ARGUMENT, 'membership is kept for groups and channels');
     const entry: Membership = this.bot === undefined ? { status, at } : { status, at, bot: this.bot };
     setMemberships(rec, withEntry(rec.membership, rec.otherMemberships, entry));
     this.changedInPlace(rec);
@@ -663,7 +664,7 @@ export class PeerStore {
    */
   purge(opts: { inactiveDays?: number; dryRun?: boolean; now?: number } = {}): PeerRecord[] {
     const days = opts.inactiveDays ?? this.settings.get('purge_inactive_days');
-    if (!(days > 0)) throw new TgshError(22, 'inactive days must be above 0');
+    if (!(days > 0)) throw new TgshError(ErrorCode.BAD_ARGUMENT, 'inactive days must be above 0');
     const cutoff = (opts.now ?? this.clock()) - days * DAY;
     const self = this.credentials.identity();
     const victims: PeerRecord[] = [];
@@ -830,7 +831,7 @@ export class PeerStore {
 
   private async flushNow(): Promise<void> {
     if (!this.hasChanges()) return;
-    if (this.readOnly) throw new TgshError(500, this.readOnly, { hint: 'update tgsh to change this store' });
+    if (this.readOnly) throw new TgshError(ErrorCode.INTERNAL, this.readOnly, { hint: 'update tgsh to change this store' });
     const changes = this.repo.takeChanges();
     const rewrite = this.rewrite;
     this.rewrite = false;
@@ -854,7 +855,7 @@ export class PeerStore {
           doc = this.repo.toDoc();
           fromFile = false;
         }
-        if (this.readOnly) throw new TgshError(500, this.readOnly, { hint: 'update tgsh to change this store' });
+        if (this.readOnly) throw new TgshError(ErrorCode.INTERNAL, this.readOnly, { hint: 'update tgsh to change this store' });
       }
       this.driver.removeStaleTemps();
       removeDeadNotes(this.file);
@@ -1019,12 +1020,11 @@ function sameList(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** The records of an import document, all checked; throws TgshError 22 naming the problems. */
 function importRecords(raw: unknown): PeerRecord[] {
   const bad = (msg: string): never => {
-    throw new TgshError(22, `import: ${msg}`, { hint: "import takes a file written by 'export'" });
+    throw new TgshError(ErrorCode.BAD_ARGUMENT, `import: ${msg}`, { hint: "import takes a file written by 'export'" });
   };
   if (!isObject(raw)) return bad('the file is not a JSON object');
   let list: unknown[];

@@ -20,6 +20,7 @@
 import { isNormalAccessHash, normaliseAccessHash } from '../peers/access-hash.js';
 import { botApiChatIdOf, peerClassOf, type ConsentState, type MembershipStatus, type PeerClass, type PeerKind, type PeerRecord, type PeerSource } from '../peers/types.js';
 import { printNameBaseOf, uniquePrintName } from '../peers/print-name.js';
+import { isObject } from '../core/json.js';
 
 export const PEERS_FORMAT = 'tgsh-peers';
 export const CURRENT_SCHEMA = 2;
@@ -59,7 +60,6 @@ export function emptyDoc(): PeerDoc {
   return { format: PEERS_FORMAT, schema: CURRENT_SCHEMA, peers: [], tombstones: Object.create(null), state: Object.create(null) };
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 export class SchemaError extends Error {}
 

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { parseCli } from '../../src/cli/args.js';
 import { resolveConfig } from '../../src/cli/config.js';
 import { Services } from '../../src/session/services.js';
-import { Executor } from '../../src/session/executor.js';
+import { Executor } from '../../src/commands/executor.js';
 import { commandRegistry } from '../../src/commands/registry.js';
 import { formatResult } from '../../src/output/format.js';
 import { runTgsh, tempHome } from '../helpers/cli.js';

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { parseCli } from '../../src/cli/args.js';
 import { resolveConfig } from '../../src/cli/config.js';
 import { commandRegistry } from '../../src/commands/registry.js';
-import { Executor } from '../../src/session/executor.js';
+import { Executor } from '../../src/commands/executor.js';
 import { Services } from '../../src/session/services.js';
 import { formatResult } from '../../src/output/format.js';
 import { runTgsh, ROOT } from '../helpers/cli.js';

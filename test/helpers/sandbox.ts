@@ -5,14 +5,14 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseCli } from '../../src/cli/args.js';
-import { resolveConfig, type Config } from '../../src/cli/config.js';
+import { resolveConfig } from '../../src/cli/config.js';
+import type { Config } from '../../src/core/config.js';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../src/sandbox/sandbox.js';
 import { Services } from '../../src/session/services.js';
-import { Executor } from '../../src/session/executor.js';
+import { Executor } from '../../src/commands/executor.js';
 import { commandRegistry } from '../../src/commands/registry.js';
 import { formatResult } from '../../src/output/format.js';
-import type { Result } from '../../src/commands/result.js';
-import type { RunMode } from '../../src/commands/types.js';
+import type { Result, RunMode } from '../../src/commands/types.js';
 
 export interface Asked {
   question: string;

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { toJson } from '../../src/output/json.js';
 import { formatResult } from '../../src/output/format.js';
 import { peerObject } from '../../src/output/peer-object.js';
-import { fail, type Result } from '../../src/commands/result.js';
+import { fail } from '../../src/commands/result.js';
+import { type Result } from '../../src/commands/types.js';
 import type { PeerRecord } from '../../src/peers/types.js';
 
 const plain = { json: false, color: false, tty: false };

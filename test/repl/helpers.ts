@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
-import type { Config } from '../../src/cli/config.js';
+import type { Config } from '../../src/core/config.js';
 import { BUILTIN_COMMANDS, Registry } from '../../src/commands/registry.js';
 import type { CommandSpec } from '../../src/commands/types.js';
 import { Services } from '../../src/session/services.js';

@@ -5,11 +5,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../src/sandbox/sandbox.js';
 import { Services } from '../../src/session/services.js';
-import { Secret } from '../../src/util/secret.js';
+import { Secret } from '../../src/core/secret.js';
 import { createBotApi } from '../../src/telegram/botapi/api.js';
 import { startLiveMessages } from '../../src/telegram/updates/live.js';
 import type { UpdatePoller } from '../../src/telegram/updates/poller.js';
-import type { Config } from '../../src/cli/config.js';
+import type { Config } from '../../src/core/config.js';
 import { SANDBOX_BOT_ID } from '../../src/sandbox/world/default-world.js';
 import { mountShell, testConfig, tick, type Mounted } from './helpers.js';
 import { mkdtempSync, rmSync } from 'node:fs';

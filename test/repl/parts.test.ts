@@ -12,7 +12,7 @@ import { widthBound } from '../../src/repl/controller.js';
 import { candidateLines, promptLine } from '../../src/repl/app.js';
 import { BUILTIN_COMMANDS, Registry } from '../../src/commands/registry.js';
 import type { CommandSpec } from '../../src/commands/types.js';
-import { Secret } from '../../src/util/secret.js';
+import { Secret } from '../../src/core/secret.js';
 
 /** Shaped like a bot token, built at run time so that no token-shaped string is committed. */
 const FAKE_TOKEN = ['123456789', 'AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw0'].join(':');

@@ -3,9 +3,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fail, type Result } from '../../src/commands/result.js';
-import type { CommandSpec } from '../../src/commands/types.js';
-import { version } from '../../src/util/version.js';
+import { fail } from '../../src/commands/result.js';
+import type { Result, CommandSpec } from '../../src/commands/types.js';
+import { version } from '../../src/core/version.js';
 import { deferred, indexOfLine, mountShell, tick, type Mounted } from './helpers.js';
 
 /** Shaped like a bot token, built at run time so that no token-shaped string is committed. */

@@ -5,9 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { failResultOf } from '../../src/session/fail-result.js';
-import { TgshError } from '../../src/util/errors.js';
-import { Secret } from '../../src/util/secret.js';
+import { failResultOf } from '../../src/commands/fail-result.js';
+import { TgshError } from '../../src/core/errors.js';
+import { Secret } from '../../src/core/secret.js';
 
 async function importError(path: string): Promise<unknown> {
   try {

@@ -4,10 +4,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { parseCli } from '../../src/cli/args.js';
 import { resolveConfig } from '../../src/cli/config.js';
 import { Services } from '../../src/session/services.js';
-import { Executor } from '../../src/session/executor.js';
+import { Executor } from '../../src/commands/executor.js';
 import { Registry } from '../../src/commands/registry.js';
 import { tempHome } from '../helpers/cli.js';
-import { Secret } from '../../src/util/secret.js';
+import { Secret } from '../../src/core/secret.js';
 
 const homes: Array<{ cleanup(): void }> = [];
 afterEach(() => {

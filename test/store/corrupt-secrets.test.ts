@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PeerStore } from '../../src/store/peer-store.js';
-import { jsonErrorOffset, jsonSyntaxProblem } from '../../src/store/conf-driver.js';
+import { jsonErrorOffset, jsonSyntaxProblem } from '../../src/core/json.js';
 import { open, tempProfile, type TempProfile } from './helpers.js';
 import { runTgsh, tempHome } from '../helpers/cli.js';
 

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { PeerStore } from '../../src/store/peer-store.js';
-import { Secret } from '../../src/util/secret.js';
+import { Secret } from '../../src/core/secret.js';
 import { open, readStoreFile, tempProfile, type TempProfile } from './helpers.js';
 
 const profiles: TempProfile[] = [];

@@ -1,13 +1,12 @@
 // Shared by the store tests: temp profiles (never the real ~/.config), a store opened on one, and
 // a private build of the store for child processes (they run plain JS, as users do).
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { openPeerStore, type OpenStoreOptions } from '../../src/store/index.js';
 import type { PeerStore } from '../../src/store/peer-store.js';
-import { profilePaths, type ProfilePaths } from '../../src/session/paths.js';
+import { profilePaths, type ProfilePaths } from '../../src/core/paths.js';
 
 export const ROOT = resolve(import.meta.dirname, '..', '..');
 
@@ -49,7 +48,7 @@ export function buildStoreForChildren(): { dist: string; cleanup(): void } {
     JSON.stringify({
       extends: join(ROOT, 'tsconfig.json'),
       compilerOptions: { outDir: join(dir, 'dist'), rootDir: join(ROOT, 'src'), sourceMap: false, noEmitOnError: false, incremental: false },
-      files: [join(ROOT, 'src', 'store', 'index.ts'), join(ROOT, 'src', 'session', 'paths.ts')],
+      files: [join(ROOT, 'src', 'store', 'index.ts'), join(ROOT, 'src', 'core', 'paths.ts')],
       include: [],
     }),
   );

@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { DEFAULT_LIMITS, type WorldData } from './types.js';
 import { World } from './world.js';
+import { isObject } from '../../core/json.js';
 
 /** The one error of world loading; `problems` lists each bad field (the message shows the first ones). */
 export class WorldValidationError extends Error {
@@ -38,9 +39,7 @@ const CHANNEL_KEYS = ['id', 'access_hash', 'title', 'usernames', 'broadcast', 'm
 const RELATION_KEYS = ['user', 'bot', 'started_at', 'start_payload', 'blocked_at'];
 const TOP_KEYS = ['api_id', 'api_hash', 'users', 'bots', 'chats', 'channels', 'relations', 'limits'];
 
-function isObj(v: unknown): v is Obj {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
+const isObj: (v: unknown) => v is Obj = isObject;
 
 /** Username syntax: A-z 0-9 _, starts with a letter, not ending with _, 5-32 (4: collectible). */
 export function usernameProblem(name: unknown): string | undefined {

@@ -4,10 +4,7 @@
 // unexpected answer to <method>"), never a TypeError deep inside tgsh.
 
 import type { Message, Update, UserFromGetMe } from 'grammy/types';
-
-function isObject(x: unknown): x is Record<string, unknown> {
-  return typeof x === 'object' && x !== null && !Array.isArray(x);
-}
+import { isObject } from '../../core/json.js';
 
 function isChatObject(x: unknown): boolean {
   return isObject(x) && typeof x.id === 'number' && Number.isFinite(x.id) && typeof x.type === 'string';

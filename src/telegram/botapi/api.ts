@@ -5,8 +5,7 @@
 
 import { createRequire } from 'node:module';
 import type { Api } from 'grammy';
-import type { Secret } from '../../util/secret.js';
-import { scrubSecrets } from '../../util/secret.js';
+import { type Secret, scrubSecrets } from '../../core/secret.js';
 
 export const TELEGRAM_BOT_API_ROOT = 'https://api.telegram.org';
 

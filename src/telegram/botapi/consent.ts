@@ -3,8 +3,7 @@
 // send outcome teaches the store (a 403 "blocked" marks the user blocked, a success means the user
 // can be reached, the chat object in the answer refreshes names).
 
-import type { PeerRecord } from '../../peers/types.js';
-import { peerClassOf } from '../../peers/types.js';
+import { type PeerRecord, peerClassOf } from '../../peers/types.js';
 import type { PeerStore } from '../../store/peer-store.js';
 import { peerInputOfChat } from './peer-input.js';
 import type { SendOutcome } from './send.js';

@@ -2,8 +2,9 @@
 // reason), local consent refusals, and failures of other calls (getMe, getUpdates). The shapes fit
 // TgshError / FailResult; nothing here holds the token (descriptions are scrubbed upstream).
 
-import type { FailureClass, JsonValue } from '../../commands/result.js';
-import type { Secret } from '../../util/secret.js';
+import { type FailureClass, ErrorCode } from '../../core/errors.js';
+import type { JsonValue } from '../../core/json.js';
+import type { Secret } from '../../core/secret.js';
 import { describeBotApiFailure, type BotApiFailure } from './api.js';
 import { UnexpectedAnswer } from './answers.js';
 import type { LocalRefusal } from './consent.js';
@@ -62,7 +63,7 @@ export function floodExplanation(g: FloodGiveUp, o: { prefix?: string; subject?:
   const n = g.retryAfter;
   const prefix = o.prefix ?? '';
   const subject = o.subject ? ` ${o.subject}` : '';
-  const base = { code: 420, failure: 'flood' as const, retryAfter: n };
+  const base = { code: ErrorCode.FLOOD, failure: 'flood' as const, retryAfter: n };
   switch (g.why) {
     case 'waits':
       return {
@@ -105,7 +106,7 @@ export function networkFailure(message: string, apiRoot: string, delivered: 'no'
 
 export function unauthorized(): Explanation {
   return {
-    code: 401,
+    code: ErrorCode.NOT_LOGGED_IN,
     error: 'the bot token was refused (401: Unauthorized)',
     hint: 'check --bot-token (TG_BOT_TOKEN): @BotFather shows the current token of your bot',
     failure: 'auth',
@@ -232,7 +233,7 @@ export function explainApiFailure(f: BotApiFailure, apiRoot: string, what: strin
   if (f.code === 429) {
     const g = o.flood ?? { retryAfter: f.retryAfter, waits: 0, why: f.retryAfter === undefined ? 'no_retry_after' : 'max_wait' };
     if (g.why === 'max_wait' && o.maxWaitSeconds === undefined) {
-      return { code: 420, error: `${what}: Telegram asks to wait ${f.retryAfter ?? '?'} s (429: Too Many Requests)`, hint: 'try again later', failure: 'flood', retryAfter: f.retryAfter };
+      return { code: ErrorCode.FLOOD, error: `${what}: Telegram asks to wait ${f.retryAfter ?? '?'} s (429: Too Many Requests)`, hint: 'try again later', failure: 'flood', retryAfter: f.retryAfter };
     }
     return floodExplanation(g, { prefix: `${what}: `, maxWaitSeconds: o.maxWaitSeconds ?? 0, again: 'try again' });
   }

@@ -3,6 +3,7 @@
 
 import { closeSync, openSync, readFileSync, statSync } from 'node:fs';
 import { basename, extname, resolve } from 'node:path';
+import { ErrorCode } from '../../core/errors.js';
 
 /** Bot API upload limits (multipart): photos 10 MB, other files 50 MB. */
 export const PHOTO_MAX_BYTES = 10 * 1024 * 1024;
@@ -18,7 +19,7 @@ export interface LocalFile {
 
 /** Why a file can not be sent: code 2 (no such file / unreadable) or 22 (bad argument). */
 export interface FileProblem {
-  code: 2 | 22;
+  code: typeof ErrorCode.NO_SUCH_FILE | typeof ErrorCode.BAD_ARGUMENT;
   error: string;
   hint?: string;
 }
@@ -40,21 +41,21 @@ export function checkLocalFile(file: string, kind: UploadKind): LocalFile | File
   let size: number;
   try {
     const st = statSync(path);
-    if (st.isDirectory()) return { code: 22, error: `'${file}' is a directory`, hint: 'give the path of a file' };
-    if (!st.isFile()) return { code: 22, error: `'${file}' is not a regular file` };
+    if (st.isDirectory()) return { code: ErrorCode.BAD_ARGUMENT, error: `'${file}' is a directory`, hint: 'give the path of a file' };
+    if (!st.isFile()) return { code: ErrorCode.BAD_ARGUMENT, error: `'${file}' is not a regular file` };
     size = st.size;
     closeSync(openSync(path, 'r'));
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') return { code: 2, error: `no such file '${file}'` };
-    if (code === 'EACCES' || code === 'EPERM') return { code: 2, error: `can not read '${file}': permission denied` };
-    return { code: 2, error: `can not read '${file}': ${code ?? (e as Error).message}` };
+    if (code === 'ENOENT' || code === 'ENOTDIR') return { code: ErrorCode.NO_SUCH_FILE, error: `no such file '${file}'` };
+    if (code === 'EACCES' || code === 'EPERM') return { code: ErrorCode.NO_SUCH_FILE, error: `can not read '${file}': permission denied` };
+    return { code: ErrorCode.NO_SUCH_FILE, error: `can not read '${file}': ${code ?? (e as Error).message}` };
   }
-  if (size === 0) return { code: 22, error: `'${file}' is empty`, hint: 'Telegram does not take empty files' };
+  if (size === 0) return { code: ErrorCode.BAD_ARGUMENT, error: `'${file}' is empty`, hint: 'Telegram does not take empty files' };
   const max = kind === 'photo' ? PHOTO_MAX_BYTES : DOCUMENT_MAX_BYTES;
   if (size > max) {
     const hint = kind === 'photo' ? 'send it with send_document (up to 50 MB)' : 'the Bot API takes files up to 50 MB';
-    return { code: 22, error: `'${file}' is ${mb(size)}: larger than the ${mb(max)} Telegram takes for a ${kind}`, hint };
+    return { code: ErrorCode.BAD_ARGUMENT, error: `'${file}' is ${mb(size)}: larger than the ${mb(max)} Telegram takes for a ${kind}`, hint };
   }
   return { path, name: basename(path), size };
 }
@@ -67,8 +68,8 @@ export function readTextFile(file: string): { text: string } | FileProblem {
   try {
     buf = readFileSync(checked.path);
   } catch (e) {
-    return { code: 2, error: `can not read '${file}': ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` };
+    return { code: ErrorCode.NO_SUCH_FILE, error: `can not read '${file}': ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` };
   }
-  if (buf.includes(0)) return { code: 22, error: `'${file}' is not a text file`, hint: `send it with send_document` };
+  if (buf.includes(0)) return { code: ErrorCode.BAD_ARGUMENT, error: `'${file}' is not a text file`, hint: `send it with send_document` };
   return { text: buf.toString('utf8') };
 }

@@ -4,8 +4,8 @@
 // failure says which of the two it was. sendOne (send.ts) applies the rule through the limiter;
 // other calls (getUpdates, getMe, getChat) through callWithFloodWaits.
 
-import type { Secret } from '../../util/secret.js';
-import { sleep as realSleep } from '../../util/sleep.js';
+import type { Secret } from '../../core/secret.js';
+import { sleep as realSleep } from '../../core/sleep.js';
 import { describeBotApiFailure, type BotApiFailure } from './api.js';
 
 /** At most this many 429s are sat out for one request (one message, one getUpdates...). */

@@ -11,7 +11,7 @@
 // guard: a request answered later than the quickest answers lately may have reached Telegram that
 // much later than it left (a stalled process, a slow link), so it is counted from then.
 
-import { sleep } from '../../util/sleep.js';
+import { sleep } from '../../core/sleep.js';
 
 export interface LimitPolicy {
   globalPerSecond: number;

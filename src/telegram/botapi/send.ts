@@ -5,8 +5,8 @@
 
 import type { Api } from 'grammy';
 import type { Message } from 'grammy/types';
-import type { Secret } from '../../util/secret.js';
-import { sleep } from '../../util/sleep.js';
+import type { Secret } from '../../core/secret.js';
+import { sleep } from '../../core/sleep.js';
 import { describeBotApiFailure, type NetworkReason } from './api.js';
 import { isMessageAnswer } from './answers.js';
 import { floodVerdict, MAX_FLOOD_WAITS, type FloodGiveUpReason } from './flood.js';

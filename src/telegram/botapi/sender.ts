@@ -4,9 +4,9 @@
 
 import type { Api } from 'grammy';
 import type { Notice, Services } from '../../session/services.js';
-import { requireSettings, type TelegramSettings } from '../../session/telegram.js';
-import { TgshError } from '../../util/errors.js';
-import type { Secret } from '../../util/secret.js';
+import { requireSettings, type TelegramSettings } from '../settings.js';
+import { TgshError } from '../../core/errors.js';
+import type { Secret } from '../../core/secret.js';
 import { createBotApi } from './api.js';
 import { isMeAnswer, UnexpectedAnswer } from './answers.js';
 import { explainCallError } from './explain.js';

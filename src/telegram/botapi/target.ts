@@ -5,13 +5,12 @@
 // through the resolver (MTProto contacts.resolveUsername), which alone can find them. A mapping
 // older than the username TTL is asked again when the resolver can.
 
-import type { PeerRef } from '../../peers/ref.js';
-import { splitBotApiChatId } from '../../peers/ref.js';
+import { type PeerRef, splitBotApiChatId } from '../../peers/ref.js';
 import { placeholderPrintName } from '../../peers/print-name.js';
 import { botApiChatIdOf, peerClassOf, type PeerClass, type PeerRecord } from '../../peers/types.js';
 import type { Notice, Services } from '../../session/services.js';
 import type { PeerStore } from '../../store/peer-store.js';
-import { TgshError } from '../../util/errors.js';
+import { TgshError } from '../../core/errors.js';
 import { isChatAnswer, UnexpectedAnswer } from './answers.js';
 import { explainCallError } from './explain.js';
 import { BotApiCallError, callWithFloodWaits } from './flood.js';

@@ -2,8 +2,7 @@
 // send, with a progress display, the store taught what each answer said, and the report built
 // from every recipient's state.
 
-import type { Result } from '../../commands/result.js';
-import type { CommandContext } from '../../commands/types.js';
+import type { Result, CommandContext } from '../../commands/types.js';
 import type { PeerRecord } from '../../peers/types.js';
 import type { PeerStore } from '../../store/peer-store.js';
 import { recordSendOutcome } from '../botapi/consent.js';

@@ -2,9 +2,11 @@
 // broadcast is `running` while a live process holds its lock.
 
 import { existsSync, readdirSync } from 'node:fs';
-import { ErrorCode, fail, type JsonValue, type Result } from '../../commands/result.js';
+import { ErrorCode } from '../../core/errors.js';
+import { fail } from '../../commands/result.js';
+import type { Result, CommandContext } from '../../commands/types.js';
+import type { JsonValue } from '../../core/json.js';
 import { printable } from '../../commands/parse.js';
-import type { CommandContext } from '../../commands/types.js';
 import { isBroadcastId } from './id.js';
 import { journalFile, readJournal, type JournalContents } from './journal.js';
 import { lockFile, lockHolder } from './lock.js';

@@ -4,8 +4,7 @@
 
 import { readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ErrorCode } from '../../commands/result.js';
-import { TgshError } from '../../util/errors.js';
+import { ErrorCode, TgshError } from '../../core/errors.js';
 
 export function lockFile(dir: string, id: string): string {
   return join(dir, `${id}.lock`);

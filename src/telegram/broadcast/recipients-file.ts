@@ -4,10 +4,9 @@
 // than a half-sent broadcast.
 
 import { readFileSync } from 'node:fs';
-import { ErrorCode } from '../../commands/result.js';
+import { ErrorCode, TgshError } from '../../core/errors.js';
 import { printable } from '../../commands/parse.js';
 import { parsePeerRef } from '../../peers/ref.js';
-import { TgshError } from '../../util/errors.js';
 import type { RecipientInput } from './plan.js';
 
 /** How many bad lines are named in the failure. */

@@ -3,7 +3,10 @@
 // broadcast in which a recipient failed, is unknown, or that stopped early is a FAIL (exit status
 // 1; 5 for a flood wait beyond --max-wait; 4 for a refused token).
 
-import { ErrorCode, fail, type JsonValue, type Result } from '../../commands/result.js';
+import { ErrorCode } from '../../core/errors.js';
+import { fail } from '../../commands/result.js';
+import { type Result } from '../../commands/types.js';
+import { type JsonValue } from '../../core/json.js';
 import type { StopReason } from './decide.js';
 import { countStatuses, type RecipientState, type StatusCounts } from './types.js';
 

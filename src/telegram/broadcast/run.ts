@@ -3,8 +3,9 @@
 // and `--list` only read (inspect.ts).
 
 import { mkdirSync } from 'node:fs';
-import { ErrorCode, fail, type Result } from '../../commands/result.js';
-import type { CommandContext } from '../../commands/types.js';
+import { ErrorCode } from '../../core/errors.js';
+import { fail } from '../../commands/result.js';
+import type { Result, CommandContext } from '../../commands/types.js';
 import { senderOf } from '../botapi/sender.js';
 import { resolveSendTarget } from '../botapi/target.js';
 import { execute } from './execute.js';

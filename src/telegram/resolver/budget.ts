@@ -2,7 +2,7 @@
 // provoking FLOOD_WAIT in the first place, plus the wait Telegram imposed (after FLOOD_WAIT_X no
 // resolve is sent until X seconds have passed: the answer would be another FLOOD_WAIT).
 
-import { sleep as baseSleep } from '../../util/sleep.js';
+import { sleep as baseSleep } from '../../core/sleep.js';
 
 export interface BudgetLimits {
   perSecond: number;

@@ -2,8 +2,7 @@
 // refusals keep telegram-cli's form (`RPC_CALL_FAIL 400: USERNAME_NOT_OCCUPIED`, code 71);
 // credential problems name the setting to fix and exit 4; flood waits exit 5.
 
-import { ErrorCode } from '../../commands/result.js';
-import { TgshError } from '../../util/errors.js';
+import { ErrorCode, TgshError } from '../../core/errors.js';
 import { MtprotoAuthKeyUnknownError, MtprotoConnectError, MtprotoRpcError, MtprotoTimeoutError } from '../mtproto/errors.js';
 import { AbortedError } from './budget.js';
 

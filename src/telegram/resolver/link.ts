@@ -6,10 +6,9 @@
 //
 // This module imports GramJS: load it with a dynamic import().
 
-import type { TelegramSettings } from '../../session/telegram.js';
+import type { TelegramSettings } from '../settings.js';
 import type { CredentialsStore, Identity } from '../../store/credentials.js';
-import { ErrorCode } from '../../commands/result.js';
-import { TgshError } from '../../util/errors.js';
+import { ErrorCode, TgshError } from '../../core/errors.js';
 import {
   Api,
   createMtprotoClient,

@@ -5,10 +5,9 @@
 // --code, finishes it. This module imports GramJS: load it with a dynamic import().
 
 import { computeCheck } from 'telegram/Password.js';
-import { ErrorCode } from '../../commands/result.js';
+import { ErrorCode, TgshError } from '../../core/errors.js';
 import type { CredentialsStore, PendingLogin } from '../../store/credentials.js';
-import { TgshError } from '../../util/errors.js';
-import { Secret } from '../../util/secret.js';
+import { Secret } from '../../core/secret.js';
 import { Api, destroyClient, saveSession, MtprotoRpcError, type MtprotoClient } from '../mtproto/index.js';
 import type { Identity } from '../../store/identity.js';
 import type { MtprotoLink } from './link.js';

@@ -4,15 +4,14 @@
 // login/logout. Loaded by resolver.ts on the first call that needs the network; it loads GramJS
 // (link.ts, lookups.ts) in turn.
 
-import { ErrorCode } from '../../commands/result.js';
+import { ErrorCode, TgshError } from '../../core/errors.js';
 import { splitBotApiChatId } from '../../peers/ref.js';
 import type { ChatMember, PeerRecord } from '../../peers/types.js';
 import type { Services } from '../../session/services.js';
-import type { TelegramSettings } from '../../session/telegram.js';
+import type { TelegramSettings } from '../settings.js';
 import type { PeerInput, PeerStore } from '../../store/peer-store.js';
 import { describeIdentity } from '../../store/identity.js';
-import { TgshError } from '../../util/errors.js';
-import { scrubSecrets } from '../../util/secret.js';
+import { scrubSecrets } from '../../core/secret.js';
 import type { MtprotoLink } from './link.js';
 import type { Learned } from './lookups.js';
 import { abortable, ResolveBudget, sleep } from './budget.js';

@@ -5,14 +5,12 @@
 // This module is the light front: a name the store knows is answered here without loading the
 // network half (online.ts), GramJS, or even the waiting and failure machinery.
 
-import { ErrorCode } from '../../commands/result.js';
-import type { PeerRef } from '../../peers/ref.js';
-import { splitBotApiChatId } from '../../peers/ref.js';
+import { ErrorCode, TgshError } from '../../core/errors.js';
+import { type PeerRef, splitBotApiChatId } from '../../peers/ref.js';
 import { peerClassOf, type PeerClass, type PeerRecord } from '../../peers/types.js';
 import type { Services } from '../../session/services.js';
-import { missingSettings, requireSettings, type TelegramSettings } from '../../session/telegram.js';
+import { missingSettings, requireSettings, type TelegramSettings } from '../settings.js';
 import type { PeerStore } from '../../store/peer-store.js';
-import { TgshError } from '../../util/errors.js';
 import type { Online } from './online.js';
 import type { Learned } from './lookups.js';
 import type { MtprotoLink } from './link.js';

@@ -2,7 +2,7 @@
 // takes. Read by `className`, so this file needs no GramJS import. Ids and access hashes arrive as
 // big-integer objects: ids go through toString() (they fit 52 bits), access hashes stay strings.
 
-import { PeerFlag } from '../../output/peer-object.js';
+import { PeerFlag } from '../../peers/flags.js';
 import type { PeerInput } from '../../store/peer-store.js';
 
 /** The fields of GramJS's objects this file reads (all optional: TL flags fields are null when absent). */

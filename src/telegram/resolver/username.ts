@@ -3,8 +3,7 @@
 // people type and paste: `name`, `@name`, `t.me/name`, `https://t.me/name`, `name.t.me` and
 // `tg://resolve?domain=name`.
 
-import { ErrorCode } from '../../commands/result.js';
-import { TgshError } from '../../util/errors.js';
+import { ErrorCode, TgshError } from '../../core/errors.js';
 
 // t.me/name, t.me/name/123 (a post: its chat's name), t.me/s/name (a channel's preview page).
 const TME_RE = /^(?:https?:\/\/)?(?:www\.)?(?:t|telegram)\.me\/(?:s\/)?([^/?#\s]*)(?:\/\d+)?\/?(?:[?#].*)?$/i;

@@ -10,6 +10,7 @@
 import { peerClassOf, type ConsentState, type MembershipStatus, type PeerRecord } from '../../peers/types.js';
 import type { PeerInput, PeerStore } from '../../store/peer-store.js';
 import { peerInputOfChat, peerInputOfUser, type ChatLike, type UserLike } from '../botapi/peer-input.js';
+import { isObject } from '../../core/json.js';
 
 /** A message-like update the shell may show (message, edited_message, channel_post...). */
 export interface IncomingMessage {
@@ -54,7 +55,6 @@ export function emptyApplyResult(): ApplyResult {
 const MESSAGE_KINDS = ['message', 'edited_message', 'channel_post', 'edited_channel_post', 'business_message', 'edited_business_message'];
 const MEMBERSHIP = new Set<string>(['creator', 'administrator', 'member', 'restricted', 'left', 'kicked']);
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isId = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v !== 0;
 
 function asUser(v: unknown): UserLike | undefined {

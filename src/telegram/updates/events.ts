@@ -2,18 +2,19 @@
 // object in JSON. Built after the batch is in the store, so names and peer objects are the stored
 // ones (the same a `user_info` would show).
 
-import type { JsonValue } from '../../commands/result.js';
+import { type JsonValue, isObject } from '../../core/json.js';
 import { toJson } from '../../output/json.js';
-import { messageLine, type MessageView } from '../../output/message-line.js';
+import { messageLine } from '../../output/message-line.js';
+import { type MessageView } from '../../peers/message.js';
 import type { Paint } from '../../output/colors.js';
-import { displayName, peerObject } from '../../output/peer-object.js';
+import { displayName } from '../../peers/display-name.js';
+import { peerObject } from '../../output/peer-object.js';
 import { splitBotApiChatId } from '../../peers/ref.js';
 import type { PeerRecord } from '../../peers/types.js';
 import type { PeerStore } from '../../store/peer-store.js';
 import type { BotIdentity } from '../botapi/sender.js';
 import type { IncomingMessage, MessageLike } from './apply.js';
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function userName(u: unknown): string {
   if (!isObject(u)) return 'someone';

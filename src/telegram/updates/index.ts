@@ -4,7 +4,7 @@ import type { Notice, Services } from '../../session/services.js';
 import { createBotApi } from '../botapi/api.js';
 import { senderOf } from '../botapi/sender.js';
 import { join } from 'node:path';
-import { botIdOfToken } from '../../util/secret.js';
+import { botIdOfToken } from '../../core/secret.js';
 import { UpdateJournal } from './journal.js';
 import { LIVE_POLL_SECONDS, UpdatePoller } from './poller.js';
 

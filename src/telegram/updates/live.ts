@@ -5,7 +5,7 @@
 import type { Services } from '../../session/services.js';
 import { paintFor } from '../../output/colors.js';
 import { senderOf, type BotIdentity } from '../botapi/sender.js';
-import { botIdOfToken, scrubSecrets } from '../../util/secret.js';
+import { botIdOfToken, scrubSecrets } from '../../core/secret.js';
 import { eventLine, incomingEvent } from './events.js';
 import { pollerOf, type UpdatePoller } from './index.js';
 

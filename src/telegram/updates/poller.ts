@@ -10,9 +10,9 @@
 import type { Api } from 'grammy';
 import type { Update } from 'grammy/types';
 import type { PeerStore } from '../../store/peer-store.js';
-import type { Secret } from '../../util/secret.js';
-import { TgshError } from '../../util/errors.js';
-import { sleep } from '../../util/sleep.js';
+import type { Secret } from '../../core/secret.js';
+import { TgshError, ErrorCode } from '../../core/errors.js';
+import { sleep } from '../../core/sleep.js';
 import { describeBotApiFailure, type BotApiFailure } from '../botapi/api.js';
 import { isUpdateList, isWebhookInfoAnswer, UnexpectedAnswer } from '../botapi/answers.js';
 import { explainCallError, unexpectedAnswer } from '../botapi/explain.js';
@@ -167,7 +167,7 @@ export class UpdatePoller {
     const f = e instanceof BotApiCallError ? e.failure : e instanceof UnexpectedAnswer ? undefined : describeBotApiFailure(e, this.d.secrets);
     if (f?.kind === 'refused' && f.code === 409) {
       const c = conflictExplanation(f);
-      throw new TgshError(71, c.error, { hint: c.hint, extra: { conflict: /webhook/i.test(f.description) ? 'webhook' : 'poller' } });
+      throw new TgshError(ErrorCode.SERVER, c.error, { hint: c.hint, extra: { conflict: /webhook/i.test(f.description) ? 'webhook' : 'poller' } });
     }
     const x = explainCallError(e, { apiRoot: this.d.apiRoot, what, secrets: this.d.secrets, maxWaitSeconds });
     throw new TgshError(x.code, x.error, x);

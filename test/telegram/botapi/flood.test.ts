@@ -11,7 +11,7 @@ import { explainSendFailure } from '../../../src/telegram/botapi/explain.js';
 import { floodVerdict, MAX_FLOOD_WAITS } from '../../../src/telegram/botapi/flood.js';
 import { pollerOf } from '../../../src/telegram/updates/index.js';
 import { exitCodeOf } from '../../../src/cli/exit-codes.js';
-import { Secret } from '../../../src/util/secret.js';
+import { Secret } from '../../../src/core/secret.js';
 import { SANDBOX_BOT_ID } from '../../../src/sandbox/world/default-world.js';
 
 const ALICE = 200000001;

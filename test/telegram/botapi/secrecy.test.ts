@@ -12,11 +12,11 @@ import { inspect } from 'node:util';
 import { sandboxSession, type SandboxSession } from '../../helpers/sandbox.js';
 import { runTgsh } from '../../helpers/cli.js';
 import { formatResult } from '../../../src/output/format.js';
-import { Executor } from '../../../src/session/executor.js';
+import { Executor } from '../../../src/commands/executor.js';
 import { Registry, BUILTIN_COMMANDS } from '../../../src/commands/registry.js';
 import type { CommandSpec } from '../../../src/commands/types.js';
 import { createBotApi } from '../../../src/telegram/botapi/api.js';
-import { Secret } from '../../../src/util/secret.js';
+import { Secret } from '../../../src/core/secret.js';
 import { SANDBOX_BOT_TOKEN } from '../../../src/sandbox/world/default-world.js';
 
 const TOKEN = SANDBOX_BOT_TOKEN;

@@ -11,7 +11,7 @@ import { SendLimiter } from '../../../src/telegram/botapi/limiter.js';
 import { virtualClock } from '../../helpers/clock.js';
 import { sendOne, type SendDeps, type SendFailure } from '../../../src/telegram/botapi/send.js';
 import { classifyRefusal } from '../../../src/telegram/botapi/refusals.js';
-import { Secret } from '../../../src/util/secret.js';
+import { Secret } from '../../../src/core/secret.js';
 
 const ALICE = 200000001;
 const EXAMPLE = 191322468; // a chat of its own: the sandbox's 1/s per chat is not shared with ALICE's tests

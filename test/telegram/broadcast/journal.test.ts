@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { foldStates, JOURNAL_FORMAT, JournalWriter, journalFile, readJournal, type JournalHeader } from '../../../src/telegram/broadcast/journal.js';
 import { BroadcastLock, lockFile } from '../../../src/telegram/broadcast/lock.js';
 import { isBroadcastId, newBroadcastId } from '../../../src/telegram/broadcast/id.js';
-import { TgshError } from '../../../src/util/errors.js';
+import { TgshError } from '../../../src/core/errors.js';
 
 let home: string;
 let dir: string;

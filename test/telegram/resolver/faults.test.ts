@@ -8,7 +8,7 @@ import { startSandbox, type Sandbox } from '../../../src/sandbox/sandbox.js';
 import { World } from '../../../src/sandbox/world/world.js';
 import { defaultWorldData } from '../../../src/sandbox/world/default-world.js';
 import type { WorldLimits } from '../../../src/sandbox/world/types.js';
-import type { FailResult } from '../../../src/commands/result.js';
+import type { FailResult } from '../../../src/commands/types.js';
 import { testShell, until, type ShellOptions, type TestShell } from './helpers.js';
 
 const sandboxes: Sandbox[] = [];

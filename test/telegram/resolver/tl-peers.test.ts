@@ -4,9 +4,9 @@ import { Api } from 'telegram';
 import { returnBigInt } from 'telegram/Helpers.js';
 import { peerInputOfChat, peerInputOfUser } from '../../../src/telegram/resolver/tl-peers.js';
 import { failureOf, floodFailure } from '../../../src/telegram/resolver/failures.js';
-import { failResultOf } from '../../../src/session/fail-result.js';
+import { failResultOf } from '../../../src/commands/fail-result.js';
 import { MtprotoConnectError, MtprotoRpcError, MtprotoTimeoutError } from '../../../src/telegram/mtproto/errors.js';
-import { Secret } from '../../../src/util/secret.js';
+import { Secret } from '../../../src/core/secret.js';
 
 const big = (x: string | number) => returnBigInt(String(x));
 const ctx = { what: 'resolving @someone', username: 'someone', server: '127.0.0.1:2443', customServer: true, maxWaitSeconds: 10 };

@@ -1,7 +1,7 @@
 // Telegram's username syntax, checked locally before any network call.
 import { describe, expect, it } from 'vitest';
 import { bareUsername, checkedUsername, usernameProblem } from '../../../src/telegram/resolver/username.js';
-import { TgshError } from '../../../src/util/errors.js';
+import { TgshError } from '../../../src/core/errors.js';
 
 describe('username syntax', () => {
   it('takes name, @name and t.me links', () => {

@@ -5,7 +5,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { sandboxSession, type SandboxSession } from '../../helpers/sandbox.js';
 import { createBotApi } from '../../../src/telegram/botapi/api.js';
-import { Secret } from '../../../src/util/secret.js';
+import { Secret } from '../../../src/core/secret.js';
 import { slimJson } from '../../../src/telegram/updates/journal.js';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';

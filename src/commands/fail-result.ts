@@ -3,9 +3,10 @@
 // bundle that is gone: tgsh was rebuilt or reinstalled under the running process (the lazily
 // loaded parts are read from dist/ when first used), and only a restart helps.
 
-import { ErrorCode, fail, type FailResult } from '../commands/result.js';
-import { TgshError } from '../util/errors.js';
-import { scrubSecrets, type Secret } from '../util/secret.js';
+import { ErrorCode, TgshError } from '../core/errors.js';
+import { fail } from './result.js';
+import { type FailResult } from './types.js';
+import { scrubSecrets, type Secret } from '../core/secret.js';
 
 /** True for "Cannot find module '.../dist/...'": a file of tgsh's own build, gone since start-up. */
 function ownFileGone(e: unknown): boolean {

@@ -1,11 +1,11 @@
 // One line in, its answers out: parse, run (N times with [xN]), flush the store, and turn every
 // failure (including a command that throws) into a FAIL result. Nothing escapes this function.
 
-import { parseLine, type ParseOptions } from '../commands/parse.js';
-import { fail, type Result } from '../commands/result.js';
-import type { CommandContext, CommandRegistry, RunMode } from '../commands/types.js';
-import type { Config } from '../cli/config.js';
-import type { Services } from './services.js';
+import { parseLine, type ParseOptions } from './parse.js';
+import { fail } from './result.js';
+import type { Result, CommandContext, CommandRegistry, RunMode } from './types.js';
+import type { Config } from '../core/config.js';
+import type { Services } from '../session/services.js';
 import { failResultOf } from './fail-result.js';
 
 export interface ExecutorOptions {
