@@ -74,11 +74,19 @@ export async function main(argv: string[]): Promise<void> {
 }
 
 async function runScript(config: Config, cli: CliOptions, mode: RunMode): Promise<number> {
-  const services = new Services(config);
   const notice = (text: string): void => {
     if (!config.quiet) process.stderr.write(showControls(text.endsWith('\n') ? text : text + '\n'));
   };
-  const executor = new Executor({ config, services, registry: commandRegistry(), mode, notice });
+  const services = new Services(config, notice);
+  const executor = new Executor({
+    config,
+    services,
+    registry: commandRegistry(),
+    mode,
+    notice,
+    terminal: { isTTY: process.stdout.isTTY === true, columns: process.stdout.columns },
+    progress: process.stderr.isTTY ? stderrProgress : undefined,
+  });
   // A crash is reported on one line, with every secret scrubbed (library errors carry request
   // URLs with the bot token), never as Node's raw stack dump.
   const onCrash = (e: unknown): void => {
@@ -144,3 +152,11 @@ function usageError(message: string): void {
   process.stderr.write(`tgsh: ${message}\nTry 'tgsh --help' for the options.\n`);
   process.exitCode = ExitCode.USAGE;
 }
+
+/** Progress drawn in place on a terminal's stderr (broadcast's bar). */
+const stderrProgress = {
+  write: (t: string): void => void process.stderr.write(t),
+  get columns(): number | undefined {
+    return process.stderr.columns;
+  },
+};

@@ -1,6 +1,7 @@
 // One line in, its answers out: parse, run (N times with [xN]), flush the store, and turn every
 // failure (including a command that throws) into a FAIL result. Nothing escapes this function.
 
+import { NO_TERMINAL, type ProgressSink, type TerminalFacts } from '../core/io.js';
 import { parseLine, type ParseOptions } from './parse.js';
 import { fail } from './result.js';
 import type { Result, CommandContext, CommandRegistry, RunMode } from './types.js';
@@ -16,6 +17,10 @@ export interface ExecutorOptions {
   notice(text: string): void;
   ask?: CommandContext['ask'];
   parse?: ParseOptions;
+  /** This client's terminal; not a TTY when absent. */
+  terminal?: TerminalFacts;
+  progress?: ProgressSink;
+  emit?: CommandContext['emit'];
 }
 
 export class Executor {
@@ -36,6 +41,9 @@ export class Executor {
       notice: this.o.notice,
       ask: this.o.ask,
       signal,
+      terminal: this.o.terminal ?? NO_TERMINAL,
+      progress: this.o.progress,
+      emit: this.o.emit,
     };
     const results: Result[] = [];
     const times = parsed.modifiers.times ?? 1;

@@ -8,8 +8,7 @@ export const getSelf: CommandSpec = {
   args: [],
   summary: 'Shows the account tgsh is logged in as (the bot, or the user of login)',
   async run(ctx) {
-    const { resolverOf } = await import('../telegram/resolver/index.js');
-    const resolver = await resolverOf(ctx.services, ctx.notice);
+    const resolver = await ctx.services.resolver(ctx.notice);
     const peer = await resolver.getSelf({ signal: ctx.signal, notice: ctx.notice });
     return { kind: 'peer', peer, view: 'info' };
   },

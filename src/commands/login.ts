@@ -37,8 +37,7 @@ export const login: CommandSpec = {
     const c = ctx.config;
     let codeFromConfig = c.code;
     let passwordTried = false;
-    const { resolverOf } = await import('../telegram/resolver/index.js');
-    const resolver = await resolverOf(ctx.services, ctx.notice);
+    const resolver = await ctx.services.resolver(ctx.notice);
     const peer = await resolver.login({
       interactive,
       signal: ctx.signal,

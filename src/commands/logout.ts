@@ -10,8 +10,7 @@ export const logout: CommandSpec = {
   args: [],
   summary: 'Ends the MTProto session on the server and deletes it from this profile',
   async run(ctx) {
-    const { resolverOf } = await import('../telegram/resolver/index.js');
-    const resolver = await resolverOf(ctx.services, ctx.notice);
+    const resolver = await ctx.services.resolver(ctx.notice);
     const who = await resolver.logout({ signal: ctx.signal, notice: ctx.notice });
     if (!who) ctx.notice('tgsh: nobody was logged in');
     return success({ logged_out: who ?? null });

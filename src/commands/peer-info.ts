@@ -8,8 +8,7 @@ import type { Result, CommandContext } from './types.js';
 
 export async function peerInfo(ctx: CommandContext, ref: PeerRef, want: 'user' | 'chat' | 'channel'): Promise<Result> {
   if (!ctx.modifiers.offline) {
-    const { resolverOf } = await import('../telegram/resolver/index.js');
-    const resolver = await resolverOf(ctx.services, ctx.notice);
+    const resolver = await ctx.services.resolver(ctx.notice);
     if (resolver.hasMtproto) {
       const opts = { signal: ctx.signal, notice: ctx.notice };
       if (want === 'chat') {

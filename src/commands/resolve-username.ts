@@ -3,7 +3,7 @@
 // TTL) without any network call; [force] / --force asks Telegram anyway; [offline] never does.
 
 import { failResultOf } from './fail-result.js';
-import { resolverOf } from '../telegram/resolver/index.js';
+import type { Resolver } from '../telegram/resolver/index.js';
 import { checkedUsername } from '../telegram/resolver/username.js';
 import type { Result, CommandSpec } from './types.js';
 
@@ -24,12 +24,12 @@ export const resolveUsername: CommandSpec = {
     const force = ctx.modifiers.force === true || options.force === true;
     const offline = ctx.modifiers.offline === true;
     const out: Result[] = [];
-    let resolver: Awaited<ReturnType<typeof resolverOf>> | undefined;
+    let resolver: Resolver | undefined;
     for (const raw of args.name as string[]) {
       if (ctx.signal.aborted) break;
       try {
         const name = checkedUsername(raw); // refused here, before any network call
-        resolver ??= await resolverOf(ctx.services, ctx.notice);
+        resolver ??= await ctx.services.resolver(ctx.notice);
         const peer = await resolver.resolveUsername(name, { force, offline, signal: ctx.signal, notice: ctx.notice });
         out.push({ kind: 'peer', peer, view: 'name' });
       } catch (e) {

@@ -3,7 +3,7 @@
 // (with the Bot API modules) when a command runs, never when the registry loads.
 
 import type { PeerRef } from '../peers/ref.js';
-import { senderOf, type BotSender } from '../telegram/botapi/sender.js';
+import type { BotSender } from '../telegram/botapi/sender.js';
 import type { OutgoingContent, ParseMode } from '../telegram/botapi/send.js';
 import { resolveSendTarget, targetOfPeer, type SendTarget } from '../telegram/botapi/target.js';
 import { consentGate, recordSendOutcome } from '../telegram/botapi/consent.js';
@@ -62,9 +62,9 @@ export async function partsCapRefusal(ctx: CommandContext, input: ParsedArgs, wh
 /** The sender, the recipient and the consent check; throws TgshError (the FAIL to show). */
 export async function prepare(ctx: CommandContext, input: ParsedArgs, what: string): Promise<Prepared> {
   const notice = (t: string): void => ctx.notice(t);
-  const sender = await senderOf(ctx.services, notice, what);
+  const sender = await ctx.services.botSender(notice, what);
   const store = await ctx.services.store(notice);
-  const to = await resolveSendTarget(input.args.peer as PeerRef, { services: ctx.services, store, sender, notice, signal: ctx.signal });
+  const to = await resolveSendTarget(input.args.peer as PeerRef, { resolver: (n) => ctx.services.resolver(n), store, sender, notice, signal: ctx.signal });
   const refusal = consentGate(to.peer, store.settings.get('consent_policy'), forced(ctx, input));
   if (refusal) {
     const startLink = refusal === 'not_started' ? await sender.startLinkIfKnown() : undefined;

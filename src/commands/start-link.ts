@@ -14,13 +14,13 @@ export const startLinkCommand: CommandSpec = {
   ].join('\n'),
   async run(ctx, { args }): Promise<Result> {
     const payload = args.payload as string | undefined;
-    const [{ startPayloadProblem }, { senderOf }] = await Promise.all([import('../telegram/botapi/start-link.js'), import('../telegram/botapi/sender.js')]);
+    const { startPayloadProblem } = await import('../telegram/botapi/start-link.js');
     const problem = startPayloadProblem(payload);
     if (problem) return fail(ErrorCode.BAD_ARGUMENT, problem, { hint: 'for example: start_link newsletter_2024' });
-    const sender = await senderOf(ctx.services, (t) => ctx.notice(t), 'start_link');
+    const sender = await ctx.services.botSender((t) => ctx.notice(t), 'start_link');
     const me = await sender.me(ctx.signal);
     const link = await sender.startLink(payload, ctx.signal);
-    const onTerminal = !ctx.config.json && (ctx.mode === 'interactive' || process.stdout.isTTY === true);
+    const onTerminal = !ctx.config.json && (ctx.mode === 'interactive' || ctx.terminal.isTTY);
     let text = link;
     if (onTerminal) {
       const { renderUnicodeCompact } = await import('uqr');

@@ -19,8 +19,7 @@ export const sync: CommandSpec = {
     "before the -e commands. A flood wait (429) within --max-wait is sat out, as for sends.",
   ].join('\n'),
   async run(ctx, { options }): Promise<Result> {
-    const { pollerOf } = await import('../telegram/updates/index.js');
-    const poller = await pollerOf(ctx.services, (t) => ctx.notice(t), 'sync');
+    const poller = await ctx.services.poller((t) => ctx.notice(t), 'sync');
     const r = await poller.drain({
       signal: ctx.signal,
       deleteWebhook: options['delete-webhook'] === true,

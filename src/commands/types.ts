@@ -2,6 +2,7 @@
 // A command declares its arguments and returns a Result; it never writes to the terminal.
 
 import type { FailureClass } from '../core/errors.js';
+import type { ProgressSink, TerminalFacts } from '../core/io.js';
 import type { JsonValue } from '../core/json.js';
 import type { MessageView } from '../peers/message.js';
 import type { PeerRef } from '../peers/ref.js';
@@ -70,6 +71,12 @@ export interface CommandContext {
   /** Asks the person a question (interactive shell only; undefined elsewhere). */
   readonly ask?: (question: string, options?: { hidden?: boolean }) => Promise<string>;
   readonly signal: AbortSignal;
+  /** The terminal this client's answers go to (not a TTY for pipes, sockets and tests). */
+  readonly terminal: TerminalFacts;
+  /** Where progress may be drawn in place; absent when it may not (the shell, a socket, a pipe's stderr). */
+  readonly progress?: ProgressSink;
+  /** Writes one answer now, before the command returns (for a command that streams, such as listen). */
+  readonly emit?: (result: Result) => void;
 }
 
 export interface CommandSpec {

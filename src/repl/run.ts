@@ -79,7 +79,7 @@ export async function runInteractive(config: Config): Promise<number> {
   const banner = bannerText(config.sandbox).replace(/\n/g, '\r\n');
   stdout.write('\r\x1b[K' + (config.quiet ? '' : paintFor(config.color).dim(banner) + '\r\n') + PROMPT);
 
-  const services = new Services(config);
+  const services = new Services(config, (t) => controller?.notice(t));
   let app: { unmount(): void; waitUntilExit(): Promise<unknown> } | undefined;
   let code: number;
   try {
@@ -155,7 +155,7 @@ function warmUpStore(services: Services, controller: ShellController): void {
 function startLive(services: Services, controller: ShellController): void {
   setTimeout(() => {
     if (controller.isDone) return;
-    import('../telegram/updates/live.js')
+    import('./live.js')
       .then((m) => m.startLiveMessages(services, controller))
       .catch((e: unknown) => {
         controller.notice(`tgsh: live messages are off: ${scrubSecrets(e instanceof Error ? e.message : String(e), services.secrets())}`);

@@ -1,6 +1,8 @@
 // The long-lived parts a command may use, created on first use so that start-up stays fast:
-// the peer store (conf), the resolver (GramJS) and the sender (grammY) are loaded only when a
-// command needs them. One Services object lives as long as the shell, pipe or exec run.
+// the peer store (conf), the resolver (GramJS), the bot sender (grammY) and the update poller are
+// loaded only when a command needs them. One Services object lives as long as the shell, pipe,
+// exec or daemon run, and is shared by every client that run serves: what differs per client (its
+// notices, its terminal, its abort signal) comes with each call, never from here.
 
 import type { Config } from '../core/config.js';
 import type { PeerStore } from '../store/peer-store.js';
@@ -11,10 +13,13 @@ import { profilePaths, type ProfilePaths } from '../core/paths.js';
 import { configuredSettings, sandboxSettings } from './telegram.js';
 import { type TelegramSettings } from '../telegram/settings.js';
 import type { Sandbox } from '../sandbox/sandbox.js';
+import type { BotSender } from '../telegram/botapi/sender.js';
+import type { Resolver } from '../telegram/resolver/types.js';
+import type { UpdatePoller } from '../telegram/updates/poller.js';
+import { EventHub } from '../telegram/updates/hub.js';
 
 export type Notice = (text: string) => void;
 
-const stderrNotice: Notice = (text) => void process.stderr.write(text.endsWith('\n') ? text : text + '\n');
 
 export class Services {
   readonly paths: ProfilePaths;
@@ -24,9 +29,17 @@ export class Services {
   private openedStore: PeerStore | undefined;
   private telegramPromise: Promise<TelegramSettings> | undefined;
   private runningSandbox: Sandbox | undefined;
-  private readonly slots = new Map<string, Promise<unknown>>();
+  private senderPromise: Promise<BotSender> | undefined;
+  private resolverPromise: Promise<Resolver> | undefined;
+  private pollerPromise: Promise<UpdatePoller> | undefined;
+  /** Incoming messages and consent changes, for every client that listens (shell, main_session, listen). */
+  readonly events = new EventHub();
 
-  constructor(readonly config: Config) {
+  /** `runNotice`: where notices go when a caller names none (the run's own status stream). */
+  constructor(
+    readonly config: Config,
+    private readonly runNotice: Notice = () => {},
+  ) {
     this.paths = profilePaths(config.profileDir);
   }
 
@@ -36,7 +49,7 @@ export class Services {
    * `notice` (the first caller's) receives what the store reports: a corrupt file moved aside, a
    * purge on start. The store is flushed after every command and closed with the services.
    */
-  store(notice: Notice = stderrNotice): Promise<PeerStore> {
+  store(notice: Notice = this.runNotice): Promise<PeerStore> {
     this.storePromise ??= (async () => {
       const { openPeerStore } = await import('../store/index.js');
       let store: PeerStore;
@@ -71,7 +84,7 @@ export class Services {
    * Where to reach Telegram (flags, environment, stored credentials), or the in-process sandbox
    * when the config says so: it is started on first use, with its banner as a notice.
    */
-  telegram(notice: Notice = stderrNotice): Promise<TelegramSettings> {
+  telegram(notice: Notice = this.runNotice): Promise<TelegramSettings> {
     this.telegramPromise ??= (async () => {
       if (this.config.sandbox) {
         const { startSandbox, SANDBOX_BANNER } = await import('../sandbox/sandbox.js');
@@ -102,17 +115,59 @@ export class Services {
   }
 
   /**
-   * One shared instance per Services of something expensive (the resolver, the sender), created
-   * on first use. A failed creation is forgotten so that the next command tries again.
+   * The process's bot sender: one grammY Api and one SendLimiter for every send of this run (msg,
+   * broadcast, every client of a daemon). `what` names the command in the exit-4 failure when no
+   * bot token is configured.
    */
-  shared<T>(key: string, create: () => Promise<T>): Promise<T> {
-    let p = this.slots.get(key) as Promise<T> | undefined;
-    if (!p) {
-      p = create();
-      this.slots.set(key, p);
-      p.catch(() => this.slots.delete(key));
-    }
-    return p;
+  async botSender(notice: Notice, what: string): Promise<BotSender> {
+    const settings = await this.telegram(notice);
+    const { requireSettings } = await import('../telegram/settings.js');
+    requireSettings(settings, 'botapi', what);
+    this.senderPromise ??= forgetFailure(
+      import('../telegram/botapi/sender.js').then(({ createSender }) =>
+        createSender(settings, { timeoutSeconds: this.config.botApiTimeoutSeconds, maxWaitSeconds: this.config.maxWaitSeconds }),
+      ),
+      () => (this.senderPromise = undefined),
+    );
+    return this.senderPromise;
+  }
+
+  /** The profile's resolver (the store, then MTProto); created on first use. */
+  resolver(notice: Notice = this.runNotice): Promise<Resolver> {
+    this.resolverPromise ??= forgetFailure(
+      (async () => {
+        // Loaded side by side, not one after the other: the resolver's code and the store.
+        const [{ createResolver }, store] = await Promise.all([import('../telegram/resolver/resolver.js'), this.store(notice)]);
+        const settings = await this.telegram(notice);
+        return createResolver({
+          store,
+          settings,
+          maxWaitSeconds: this.config.maxWaitSeconds,
+          timeoutSeconds: this.config.mtprotoTimeoutSeconds,
+          onClose: (fn) => this.onClose(fn),
+          notice,
+        });
+      })(),
+      () => (this.resolverPromise = undefined),
+    );
+    return this.resolverPromise;
+  }
+
+  /** The bot's update poller (sync and live events share it). Exit-4 failure naming `what` without a bot. */
+  async poller(notice: Notice, what: string): Promise<UpdatePoller> {
+    const sender = await this.botSender(notice, what);
+    const store = await this.store(notice);
+    this.pollerPromise ??= forgetFailure(
+      (async () => {
+        const settings = await this.telegram(notice);
+        const { createPoller } = await import('../telegram/updates/index.js');
+        const poller = await createPoller({ sender, store, settings, profileDir: this.paths.dir, botApiTimeoutSeconds: this.config.botApiTimeoutSeconds });
+        this.onClose(() => poller.stopLive());
+        return poller;
+      })(),
+      () => (this.pollerPromise = undefined),
+    );
+    return this.pollerPromise;
   }
 
   /** The store when it is already open (for synchronous callers: completion, the parser). */
@@ -179,4 +234,10 @@ export class Services {
       }
     }
   }
+}
+
+/** A shared creation that is forgotten when it fails, so that the next command tries again. */
+function forgetFailure<T>(p: Promise<T>, forget: () => void): Promise<T> {
+  p.catch(forget);
+  return p;
 }

@@ -7,7 +7,7 @@ import { startSandbox, type Sandbox } from '../../src/sandbox/sandbox.js';
 import { Services } from '../../src/session/services.js';
 import { Secret } from '../../src/core/secret.js';
 import { createBotApi } from '../../src/telegram/botapi/api.js';
-import { startLiveMessages } from '../../src/telegram/updates/live.js';
+import { startLiveMessages } from '../../src/repl/live.js';
 import type { UpdatePoller } from '../../src/telegram/updates/poller.js';
 import type { Config } from '../../src/core/config.js';
 import { SANDBOX_BOT_ID } from '../../src/sandbox/world/default-world.js';

@@ -1,9 +1,8 @@
 // The sender of one tgsh process: grammY's Api for the configured bot, the SendLimiter that keeps
 // every send of this process within Telegram's limits, and the bot's identity (getMe, asked once).
-// Created through services.shared('sender'), so the shell, msg and broadcast share one limiter.
+// Session creates one per run (services.botSender), so the shell, msg and broadcast share one limiter.
 
 import type { Api } from 'grammy';
-import type { Notice, Services } from '../../session/services.js';
 import { requireSettings, type TelegramSettings } from '../settings.js';
 import { TgshError } from '../../core/errors.js';
 import type { Secret } from '../../core/secret.js';
@@ -100,16 +99,4 @@ export async function createSender(settings: TelegramSettings, opts: SenderOptio
   const token = settings.botToken!;
   const api = await createBotApi({ token, apiRoot: settings.botApiRoot, timeoutSeconds: opts.timeoutSeconds });
   return new BotSender(api, settings.botApiRoot, [token, settings.apiHash], opts.limiter, opts.maxWaitSeconds);
-}
-
-/**
- * The process's sender. `what` names the command in the failure when no bot token is configured
- * (exit status 4, naming --bot-token).
- */
-export async function senderOf(services: Services, notice: Notice, what: string): Promise<BotSender> {
-  const settings = await services.telegram(notice);
-  requireSettings(settings, 'botapi', what);
-  return services.shared('sender', () =>
-    createSender(settings, { timeoutSeconds: services.config.botApiTimeoutSeconds, maxWaitSeconds: services.config.maxWaitSeconds }),
-  );
 }

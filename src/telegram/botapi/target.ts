@@ -8,7 +8,6 @@
 import { type PeerRef, splitBotApiChatId } from '../../peers/ref.js';
 import { placeholderPrintName } from '../../peers/print-name.js';
 import { botApiChatIdOf, peerClassOf, type PeerClass, type PeerRecord } from '../../peers/types.js';
-import type { Notice, Services } from '../../session/services.js';
 import type { PeerStore } from '../../store/peer-store.js';
 import { TgshError } from '../../core/errors.js';
 import { isChatAnswer, UnexpectedAnswer } from './answers.js';
@@ -28,18 +27,19 @@ export interface SendTarget {
   isUser: boolean;
 }
 
+export type Notice = (text: string) => void;
+
 export interface ResolveDeps {
-  services: Services;
+  /** The resolver (MTProto), asked for only when an @name must be looked up. */
+  resolver: (notice: Notice) => Promise<Resolver>;
   store: PeerStore;
   sender: BotSender;
   notice: Notice;
   signal?: AbortSignal;
 }
 
-/** The resolver (MTProto), loaded only when an @name must be looked up. */
-async function resolverFor(d: ResolveDeps): Promise<Resolver> {
-  const { resolverOf } = await import('../resolver/index.js');
-  return resolverOf(d.services, d.notice);
+function resolverFor(d: ResolveDeps): Promise<Resolver> {
+  return d.resolver(d.notice);
 }
 
 export function displayNameOf(p: PeerRecord): string {

@@ -29,14 +29,7 @@ export interface Execution {
 
 function progressFor(ctx: CommandContext): Progress {
   if (ctx.config.quiet) return silentProgress;
-  if (ctx.mode !== 'interactive' && process.stderr.isTTY) {
-    return barProgress({
-      write: (t) => void process.stderr.write(t),
-      get columns() {
-        return process.stderr.columns;
-      },
-    });
-  }
+  if (ctx.mode !== 'interactive' && ctx.progress) return barProgress(ctx.progress);
   return noticeProgress(ctx.notice, ctx.mode === 'interactive' ? 5000 : 10_000);
 }
 

@@ -6,7 +6,6 @@ import { mkdirSync } from 'node:fs';
 import { ErrorCode } from '../../core/errors.js';
 import { fail } from '../../commands/result.js';
 import type { Result, CommandContext } from '../../commands/types.js';
-import { senderOf } from '../botapi/sender.js';
 import { resolveSendTarget } from '../botapi/target.js';
 import { execute } from './execute.js';
 import { newBroadcastId } from './id.js';
@@ -42,7 +41,7 @@ export function runBroadcast(ctx: CommandContext, req: BroadcastRequest): Promis
 
 async function startBroadcast(ctx: CommandContext, req: Extract<BroadcastRequest, { kind: 'new' }>): Promise<Result> {
   const inputs = req.source.kind === 'file' ? readRecipientsFile(req.source.path) : undefined;
-  const sender = await senderOf(ctx.services, ctx.notice, 'broadcast');
+  const sender = await ctx.services.botSender(ctx.notice, 'broadcast');
   const store = await ctx.services.store(ctx.notice);
   const list = inputs ?? (req.source.kind === 'peers' ? req.source.inputs : consentedInputs(store));
   if (list.length === 0) {
@@ -56,7 +55,7 @@ async function startBroadcast(ctx: CommandContext, req: Extract<BroadcastRequest
   const plan = await planRecipients(list, {
     force: req.force,
     policy: store.settings.get('consent_policy'),
-    target: (ref) => resolveSendTarget(ref, { services: ctx.services, store, sender, notice: ctx.notice, signal: ctx.signal }),
+    target: (ref) => resolveSendTarget(ref, { resolver: (n) => ctx.services.resolver(n), store, sender, notice: ctx.notice, signal: ctx.signal }),
     startLink,
     apiRoot: sender.apiRoot,
     maxWaitSeconds: ctx.config.maxWaitSeconds,
@@ -86,7 +85,7 @@ function journalsDir(ctx: CommandContext): string {
 async function resumeBroadcast(ctx: CommandContext, id: string, resendUnknown: boolean): Promise<Result> {
   const refusal = badId(id) ?? noJournal(ctx, id);
   if (refusal) return refusal;
-  const sender = await senderOf(ctx.services, ctx.notice, 'broadcast --resume');
+  const sender = await ctx.services.botSender(ctx.notice, 'broadcast --resume');
   const store = await ctx.services.store(ctx.notice);
   const me = await sender.me(ctx.signal);
   const dir = journalsDir(ctx);

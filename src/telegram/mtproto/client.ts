@@ -50,6 +50,8 @@ export interface CreateMtprotoClientOptions {
   floodSleepThreshold?: number;
   /** GramJS's log, written to stderr. Default 'none'. */
   logLevel?: MtprotoLogLevel;
+  /** Where GramJS's log lines go when logLevel is not 'none' (a debug aid). */
+  log?: (line: string) => void;
   /** false: create without connecting (call connectClient). Default true. */
   connect?: boolean;
   deviceModel?: string;
@@ -69,13 +71,21 @@ interface ClientState {
 
 const states = new WeakMap<TelegramClient, ClientState>();
 
-class StderrLogger extends Logger {
+/** GramJS's log lines, sent where the caller says (never stdout: it carries the answers). */
+class SinkLogger extends Logger {
+  constructor(
+    level: LogLevel,
+    private readonly sink: (line: string) => void,
+  ) {
+    super(level);
+  }
+
   override log(level: LogLevel, message: string): void {
-    process.stderr.write(`[gramjs] ${level}: ${message}\n`);
+    this.sink(`[gramjs] ${level}: ${message}`);
   }
 }
 
-function makeLogger(level: MtprotoLogLevel): Logger {
+function makeLogger(level: MtprotoLogLevel, sink: (line: string) => void = () => {}): Logger {
   if (level === 'none') return new Logger(LogLevel.NONE);
   const map: Record<Exclude<MtprotoLogLevel, 'none'>, LogLevel> = {
     error: LogLevel.ERROR,
@@ -83,7 +93,7 @@ function makeLogger(level: MtprotoLogLevel): Logger {
     info: LogLevel.INFO,
     debug: LogLevel.DEBUG,
   };
-  return new StderrLogger(map[level]);
+  return new SinkLogger(map[level], sink);
 }
 
 export async function createMtprotoClient(options: CreateMtprotoClientOptions): Promise<MtprotoClient> {
@@ -103,7 +113,7 @@ export async function createMtprotoClient(options: CreateMtprotoClientOptions): 
   const retries = Math.max(1, options.connectionRetries ?? 2);
   const client = new TelegramClient(session, options.apiId, options.apiHash, {
     connection: connectionClass(options.transport ?? 'full', endpoint, hooks),
-    baseLogger: makeLogger(options.logLevel ?? 'none'),
+    baseLogger: makeLogger(options.logLevel ?? 'none', options.log),
     connectionRetries: retries,
     reconnectRetries: retries,
     retryDelay: options.retryDelayMs ?? 500,

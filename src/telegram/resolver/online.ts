@@ -7,7 +7,6 @@
 import { ErrorCode, TgshError } from '../../core/errors.js';
 import { splitBotApiChatId } from '../../peers/ref.js';
 import type { ChatMember, PeerRecord } from '../../peers/types.js';
-import type { Services } from '../../session/services.js';
 import type { TelegramSettings } from '../settings.js';
 import type { PeerInput, PeerStore } from '../../store/peer-store.js';
 import { describeIdentity } from '../../store/identity.js';
@@ -26,12 +25,20 @@ const DEFAULT_TIMEOUT_S = 10;
 const BUDGET_NOTICE_EVERY_MS = 5000;
 
 export interface OnlineDeps {
-  services: Services;
   store: PeerStore;
   settings: TelegramSettings;
-  /** The notice of the call in progress. */
+  /** --max-wait: the longest FLOOD_WAIT sat out, in seconds. */
+  maxWaitSeconds: number;
+  /** Bound on connecting and on every call (default 10 s). */
+  timeoutSeconds?: number;
+  /** Registers the link's closing with the run (it outlives each call). */
+  onClose(fn: () => Promise<void> | void): void;
+  /** Where the link's own notices go (connection events of the whole run, not of one call). */
   notice: Notice;
 }
+
+/** One call's context: what it is (for failures) and where its notices go. */
+type Call = FailureContext & { notice: Notice };
 
 export class Online {
   private linkPromise: Promise<MtprotoLink> | undefined;
@@ -44,25 +51,21 @@ export class Online {
     this.budget = new ResolveBudget(this.limits());
   }
 
-  private notice(text: string): void {
-    this.d.notice(text);
-  }
-
   private get maxWait(): number {
-    return this.d.services.config.maxWaitSeconds;
+    return this.d.maxWaitSeconds;
   }
 
   private get timeoutMs(): number {
-    return (this.d.services.config.mtprotoTimeoutSeconds ?? DEFAULT_TIMEOUT_S) * 1000;
+    return (this.d.timeoutSeconds ?? DEFAULT_TIMEOUT_S) * 1000;
   }
 
   private limits(): { perSecond: number; burst: number } {
     return { perSecond: this.d.store.settings.get('resolve_per_second'), burst: this.d.store.settings.get('resolve_burst') };
   }
 
-  context(what: string, username?: string): FailureContext {
+  context(what: string, notice: Notice, username?: string): Call {
     const dc = this.d.settings.dc;
-    return { what, username, server: dc ? `${dc.host}:${dc.port}` : 'Telegram', customServer: dc !== undefined, maxWaitSeconds: this.maxWait };
+    return { what, username, server: dc ? `${dc.host}:${dc.port}` : 'Telegram', customServer: dc !== undefined, maxWaitSeconds: this.maxWait, notice };
   }
 
   /** The FAIL for any error, with every secret scrubbed (messages of libraries may carry them). */
@@ -77,8 +80,8 @@ export class Online {
   link(): Promise<MtprotoLink> {
     this.linkPromise ??= (async () => {
       const { MtprotoLink } = await import('./link.js');
-      const link = new MtprotoLink({ settings: this.d.settings, credentials: this.d.store.credentials, timeoutMs: this.timeoutMs, notice: (t) => this.notice(t) });
-      this.d.services.onClose(() => link.close());
+      const link = new MtprotoLink({ settings: this.d.settings, credentials: this.d.store.credentials, timeoutMs: this.timeoutMs, notice: this.d.notice });
+      this.d.onClose(() => link.close());
       return link;
     })();
     return this.linkPromise;
@@ -103,7 +106,7 @@ export class Online {
    * a notice), failing at once otherwise. `paced`: a resolve, which also waits for the budget, and
    * whose FLOOD_WAIT holds back every later resolve of this process too.
    */
-  private async withFloodWaits<T>(c: FailureContext, signal: AbortSignal | undefined, paced: boolean, call: () => Promise<T>): Promise<T> {
+  private async withFloodWaits<T>(c: Call, signal: AbortSignal | undefined, paced: boolean, call: () => Promise<T>): Promise<T> {
     let waited = 0;
     let answered: MtprotoRpcError | undefined; // the FLOOD_WAIT this very call just got
     for (;;) {
@@ -120,7 +123,7 @@ export class Online {
           continue;
         }
         if (this.maxWait <= 0 || waited + seconds > this.maxWait) throw floodFailure(seconds, c);
-        this.notice(waitNotice(e, c, this.maxWait));
+        c.notice(waitNotice(e, c, this.maxWait));
         await this.sleep(seconds * 1000, signal, c);
         waited += seconds;
       }
@@ -139,7 +142,7 @@ export class Online {
    * Waits for the resolve budget: Telegram's FLOOD_WAIT first (sat out only within what is left of
    * --max-wait), then a token. Returns the seconds of FLOOD_WAIT sat out.
    */
-  private async waitForBudget(c: FailureContext, signal: AbortSignal | undefined, alreadyWaited: number, answered: MtprotoRpcError | undefined): Promise<number> {
+  private async waitForBudget(c: Call, signal: AbortSignal | undefined, alreadyWaited: number, answered: MtprotoRpcError | undefined): Promise<number> {
     this.budget.configure(this.limits());
     let flooded = 0;
     for (;;) {
@@ -147,7 +150,7 @@ export class Online {
       if (flood > 0) {
         const seconds = Math.ceil(flood / 1000);
         if (this.maxWait <= 0 || alreadyWaited + flooded + flood / 1000 > this.maxWait) throw floodFailure(answered?.seconds ?? seconds, c, answered === undefined);
-        this.notice(
+        c.notice(
           answered
             ? waitNotice(answered, c, this.maxWait)
             : `tgsh: Telegram asked tgsh to wait ${seconds} s more before resolving again (FLOOD_WAIT); waiting (--max-wait ${this.maxWait})`,
@@ -165,7 +168,7 @@ export class Online {
       const now = Date.now();
       if (now - this.lastBudgetNotice >= BUDGET_NOTICE_EVERY_MS) {
         this.lastBudgetNotice = now;
-        this.notice(`tgsh: pacing resolves (${this.budget.describe()}: settings resolve_per_second, resolve_burst); waiting ${(ms / 1000).toFixed(1)} s`);
+        c.notice(`tgsh: pacing resolves (${this.budget.describe()}: settings resolve_per_second, resolve_burst); waiting ${(ms / 1000).toFixed(1)} s`);
       }
       await this.sleep(ms, signal, c);
     }
@@ -173,15 +176,15 @@ export class Online {
 
   // ---------------------------------------------------------------- lookups
 
-  async resolveUsername(username: string, signal?: AbortSignal): Promise<PeerRecord> {
-    const c = this.context(`resolving @${username}`, username);
+  async resolveUsername(username: string, notice: Notice, signal?: AbortSignal): Promise<PeerRecord> {
+    const c = this.context(`resolving @${username}`, notice, username);
     const [link, lookups] = await Promise.all([this.link(), this.lookups()]);
     const learned = await this.withFloodWaits(c, signal, true, () => lookups.resolveUsername(link, username));
     return this.keep(learned, c);
   }
 
-  async info(what: string, signal: AbortSignal | undefined, call: (lookups: Lookups, link: MtprotoLink) => Promise<Learned>): Promise<ChatInfo> {
-    const c = this.context(what);
+  async info(what: string, notice: Notice, signal: AbortSignal | undefined, call: (lookups: Lookups, link: MtprotoLink) => Promise<Learned>): Promise<ChatInfo> {
+    const c = this.context(what, notice);
     const [link, lookups] = await Promise.all([this.link(), this.lookups()]);
     const learned = await this.withFloodWaits(c, signal, false, () => call(lookups, link));
     const peer = this.keep(learned, c);
@@ -196,8 +199,8 @@ export class Online {
     return { peer, members };
   }
 
-  async getSelf(signal?: AbortSignal): Promise<PeerRecord> {
-    const c = this.context('get_self');
+  async getSelf(notice: Notice, signal?: AbortSignal): Promise<PeerRecord> {
+    const c = this.context('get_self', notice);
     const [link, lookups] = await Promise.all([this.link(), this.lookups()]);
     const learned = await this.withFloodWaits(c, signal, false, () => lookups.getSelf(link));
     const rec = this.keep(learned, c);
@@ -228,7 +231,7 @@ export class Online {
           hint: 'check --bot-token (TG_BOT_TOKEN): copy the token again from @BotFather',
         });
       }
-      if (f.code === 429) throw floodFailure(f.retryAfter ?? 1, this.context(`resolving @${username} through the Bot API`, username));
+      if (f.code === 429) throw floodFailure(f.retryAfter ?? 1, this.context(`resolving @${username} through the Bot API`, this.d.notice, username));
       // Not found by the Bot API says nothing of users and bots: only MTProto can look them up.
       throw new TgshError(
         ErrorCode.NOT_LOGGED_IN,
@@ -241,19 +244,19 @@ export class Online {
 
   // ---------------------------------------------------------------- login, logout
 
-  async login(inputs: LoginInputs, signal?: AbortSignal): Promise<PeerRecord> {
-    const c = this.context('login');
+  async login(inputs: LoginInputs, notice: Notice, signal?: AbortSignal): Promise<PeerRecord> {
+    const c = this.context('login', notice);
     const link = await this.link();
     const who = link.identity();
     if (who?.kind === 'user' && link.savedSession()) {
-      this.notice(`tgsh: already logged in as ${describeIdentity(who)}; run 'logout' first to log in as another account`);
-      return this.getSelf(signal);
+      notice(`tgsh: already logged in as ${describeIdentity(who)}; run 'logout' first to log in as another account`);
+      return this.getSelf(notice, signal);
     }
     const { loginUser, pendingSlot } = await import('./login.js');
     const { peerInputOfUser } = await import('./tl-peers.js');
     try {
       const { identity, user } = await loginUser(link, inputs, pendingSlot(this.d.store.credentials, this.d.settings.sessionKey));
-      this.notice(`tgsh: logged in as ${describeIdentity(identity)}`);
+      notice(`tgsh: logged in as ${describeIdentity(identity)}`);
       const input = peerInputOfUser(user);
       if (!input) throw new TgshError(ErrorCode.SERVER, 'Telegram did not say who logged in');
       return this.d.store.upsert(input, 'mtproto');
@@ -262,7 +265,7 @@ export class Online {
     }
   }
 
-  async logout(hasMtproto: boolean): Promise<string | undefined> {
+  async logout(hasMtproto: boolean, notice: Notice): Promise<string | undefined> {
     const link = await this.link();
     const who = link.identity();
     const session = link.savedSession();
@@ -272,8 +275,8 @@ export class Online {
       try {
         await logOutOnServer(link, session);
       } catch (e) {
-        const f = this.fail(e, this.context('logout'));
-        if (f.failure !== 'auth') this.notice(`tgsh: the session could not be ended on the server (${f.message}); it is deleted here anyway`);
+        const f = this.fail(e, this.context('logout', notice));
+        if (f.failure !== 'auth') notice(`tgsh: the session could not be ended on the server (${f.message}); it is deleted here anyway`);
       }
     }
     await link.forget();

@@ -8,10 +8,9 @@
 import { ErrorCode, TgshError } from '../../core/errors.js';
 import { type PeerRef, splitBotApiChatId } from '../../peers/ref.js';
 import { peerClassOf, type PeerClass, type PeerRecord } from '../../peers/types.js';
-import type { Services } from '../../session/services.js';
 import { missingSettings, requireSettings, type TelegramSettings } from '../settings.js';
 import type { PeerStore } from '../../store/peer-store.js';
-import type { Online } from './online.js';
+import type { Online, OnlineDeps } from './online.js';
 import type { Learned } from './lookups.js';
 import type { MtprotoLink } from './link.js';
 import { checkedUsername } from './username.js';
@@ -19,10 +18,11 @@ import type { ChatInfo, LoginInputs, LookupOptions, Notice, ResolveOptions, Reso
 
 type Lookups = typeof import('./lookups.js');
 
-export async function createResolver(services: Services, notice: Notice): Promise<Resolver> {
-  const store = await services.store(notice);
-  const settings = await services.telegram(notice);
-  return new TgshResolver(services, store, settings, notice);
+export type ResolverDeps = OnlineDeps;
+
+/** The resolver of one run: `d.notice` takes what no call asked for (the connection's own events). */
+export function createResolver(d: ResolverDeps): Resolver {
+  return new TgshResolver(d);
 }
 
 function ago(ms: number): string {
@@ -32,15 +32,12 @@ function ago(ms: number): string {
 
 export class TgshResolver implements Resolver {
   private onlinePromise: Promise<Online> | undefined;
-  private notice: Notice;
+  private readonly store: PeerStore;
+  private readonly settings: TelegramSettings;
 
-  constructor(
-    private readonly services: Services,
-    private readonly store: PeerStore,
-    private readonly settings: TelegramSettings,
-    private readonly defaultNotice: Notice,
-  ) {
-    this.notice = defaultNotice;
+  constructor(private readonly d: ResolverDeps) {
+    this.store = d.store;
+    this.settings = d.settings;
   }
 
   get hasMtproto(): boolean {
@@ -48,33 +45,28 @@ export class TgshResolver implements Resolver {
   }
 
   private online(): Promise<Online> {
-    this.onlinePromise ??= import('./online.js').then(
-      ({ Online }) => new Online({ services: this.services, store: this.store, settings: this.settings, notice: (t) => this.notice(t) }),
-    );
+    this.onlinePromise ??= import('./online.js').then(({ Online }) => new Online(this.d));
     return this.onlinePromise;
   }
 
-  /** Runs one public call with its notice as the notice of everything it does. */
-  private async with<T>(notice: Notice | undefined, fn: () => Promise<T>): Promise<T> {
-    const prev = this.notice;
-    this.notice = notice ?? this.defaultNotice;
-    try {
-      return await fn();
-    } finally {
-      this.notice = prev;
-    }
+  /**
+   * Runs one public call with its own notice, passed down to everything it does: two clients of one
+   * process (daemon connections) never see each other's notices.
+   */
+  private with<T>(notice: Notice | undefined, fn: (notice: Notice) => Promise<T>): Promise<T> {
+    return fn(notice ?? this.d.notice);
   }
 
   // ---------------------------------------------------------------- resolve_username
 
   resolveUsername(name: string, opts: ResolveOptions = {}): Promise<PeerRecord> {
-    return this.with(opts.notice, async () => {
+    return this.with(opts.notice, async (notice) => {
       const username = checkedUsername(name);
       if (!opts.force || opts.offline) {
         const stored = this.store.byUsername(username);
         if (stored && !this.store.isUsernameStale(stored)) return stored;
         if (stored && (opts.offline || !this.hasMtproto)) {
-          this.warnStale(username, stored);
+          this.warnStale(username, stored, notice);
           return stored;
         }
         if (!stored && opts.offline) {
@@ -83,7 +75,7 @@ export class TgshResolver implements Resolver {
           });
         }
       }
-      if (this.hasMtproto) return (await this.online()).resolveUsername(username, opts.signal);
+      if (this.hasMtproto) return (await this.online()).resolveUsername(username, notice, opts.signal);
       if (this.settings.botToken) return (await this.online()).resolveByBotApi(username, opts.signal);
       const why = opts.force ? '[force]: the peer store was not asked' : 'the peer store does not know it';
       throw new TgshError(ErrorCode.NOT_LOGGED_IN, `resolving @${username} needs ${missingSettings(this.settings, 'mtproto').join(' and ')} (or, for public channels and groups only, --bot-token (TG_BOT_TOKEN)); ${why}`, {
@@ -93,9 +85,9 @@ export class TgshResolver implements Resolver {
     });
   }
 
-  private warnStale(username: string, p: PeerRecord): void {
+  private warnStale(username: string, p: PeerRecord, notice: Notice): void {
     const when = p.usernamesCheckedAt !== undefined ? `last confirmed ${ago(Date.now() - p.usernamesCheckedAt)} ago` : 'never confirmed';
-    this.notice(`tgsh: @${username} -> ${p.printName} is ${when}; the username may have changed hands`);
+    notice(`tgsh: @${username} -> ${p.printName} is ${when}; the username may have changed hands`);
   }
 
   // ---------------------------------------------------------------- *_info, get_self
@@ -104,9 +96,9 @@ export class TgshResolver implements Resolver {
    * The peer a reference names, with an access hash when it can have one: `@name` through
    * resolveUsername, everything else from the store (a $permanent id carries its own hash).
    */
-  private async peerFor(ref: PeerRef, want: PeerClass, signal?: AbortSignal): Promise<PeerRecord> {
+  private async peerFor(ref: PeerRef, want: PeerClass, notice: Notice, signal?: AbortSignal): Promise<PeerRecord> {
     let peer: PeerRecord;
-    if (ref.kind === 'username') peer = await this.resolveUsername(ref.username, { signal, notice: this.notice });
+    if (ref.kind === 'username') peer = await this.resolveUsername(ref.username, { signal, notice });
     else {
       const r = this.store.resolveRef(ref, { want });
       if ('error' in r) {
@@ -119,7 +111,7 @@ export class TgshResolver implements Resolver {
     if (cls !== want) throw new TgshError(ErrorCode.BAD_ARGUMENT, `'${ref.raw}' is a ${cls}, not a ${want}`, { hint: `use ${cls}_info for it` });
     // A peer met through the Bot API has no access hash: its username gives one.
     if (!peer.accessHash && peer.kind !== 'chat' && peer.usernames[0] && ref.kind !== 'username') {
-      peer = await this.resolveUsername(peer.usernames[0], { force: true, signal, notice: this.notice });
+      peer = await this.resolveUsername(peer.usernames[0], { force: true, signal, notice });
     }
     return peer;
   }
@@ -132,10 +124,10 @@ export class TgshResolver implements Resolver {
   }
 
   private info(ref: PeerRef, want: PeerClass, opts: LookupOptions, call: (lookups: Lookups, link: MtprotoLink, peer: PeerRecord) => Promise<Learned>): Promise<ChatInfo> {
-    return this.with(opts.notice, async () => {
+    return this.with(opts.notice, async (notice) => {
       requireSettings(this.settings, 'mtproto', `${want}_info`);
-      const peer = await this.peerFor(ref, want, opts.signal);
-      return (await this.online()).info(`${want}_info ${ref.raw}`, opts.signal, (lookups, link) => call(lookups, link, peer));
+      const peer = await this.peerFor(ref, want, notice, opts.signal);
+      return (await this.online()).info(`${want}_info ${ref.raw}`, notice, opts.signal, (lookups, link) => call(lookups, link, peer));
     });
   }
 
@@ -152,22 +144,22 @@ export class TgshResolver implements Resolver {
   }
 
   getSelf(opts: LookupOptions = {}): Promise<PeerRecord> {
-    return this.with(opts.notice, async () => {
+    return this.with(opts.notice, async (notice) => {
       requireSettings(this.settings, 'mtproto', 'get_self');
-      return (await this.online()).getSelf(opts.signal);
+      return (await this.online()).getSelf(notice, opts.signal);
     });
   }
 
   // ---------------------------------------------------------------- login, logout
 
   login(inputs: LoginInputs): Promise<PeerRecord> {
-    return this.with(inputs.notice, async () => {
+    return this.with(inputs.notice, async (notice) => {
       requireSettings(this.settings, 'mtproto', 'login');
-      return (await this.online()).login(inputs, inputs.signal);
+      return (await this.online()).login(inputs, notice, inputs.signal);
     });
   }
 
   logout(opts: LookupOptions = {}): Promise<string | undefined> {
-    return this.with(opts.notice, async () => (await this.online()).logout(this.hasMtproto));
+    return this.with(opts.notice, async (notice) => (await this.online()).logout(this.hasMtproto, notice));
   }
 }

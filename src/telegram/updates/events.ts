@@ -1,19 +1,16 @@
-// Incoming messages as telegram-cli showed them: a message line in text, an `{"event": "message"}`
-// object in JSON. Built after the batch is in the store, so names and peer objects are the stored
-// ones (the same a `user_info` would show).
+// Incoming Bot API messages as events (output/event.ts makes telegram-cli's line or JSON of
+// them). Built after the batch is in the store, so names and peers are the stored ones (the same
+// a `user_info` would show).
 
-import { type JsonValue, isObject } from '../../core/json.js';
-import { toJson } from '../../output/json.js';
-import { messageLine } from '../../output/message-line.js';
+import { isObject } from '../../core/json.js';
 import { type MessageView } from '../../peers/message.js';
-import type { Paint } from '../../output/colors.js';
 import { displayName } from '../../peers/display-name.js';
-import { peerObject } from '../../output/peer-object.js';
 import { splitBotApiChatId } from '../../peers/ref.js';
 import type { PeerRecord } from '../../peers/types.js';
 import type { PeerStore } from '../../store/peer-store.js';
 import type { BotIdentity } from '../botapi/sender.js';
 import type { IncomingMessage, MessageLike } from './apply.js';
+import type { MessageEvent } from './hub.js';
 
 
 function userName(u: unknown): string {
@@ -63,12 +60,7 @@ function botRecord(store: PeerStore, me: BotIdentity): PeerRecord {
   );
 }
 
-export interface IncomingEvent {
-  view: MessageView;
-  json: JsonValue;
-}
-
-export function incomingEvent(store: PeerStore, me: BotIdentity, msg: IncomingMessage): IncomingEvent | undefined {
+export function incomingEvent(store: PeerStore, me: BotIdentity, msg: IncomingMessage): MessageEvent | undefined {
   const m = msg.message;
   const chat = stored(store, m.chat.id);
   if (!chat) return undefined;
@@ -86,24 +78,5 @@ export function incomingEvent(store: PeerStore, me: BotIdentity, msg: IncomingMe
     fromName: priv || isChannelPost ? undefined : from ? displayName(from) : undefined,
     text: edited ? `[edited] ${text}` : text,
   };
-  const sender = from ?? chat;
-  const to = priv ? botRecord(store, me) : chat;
-  const json: JsonValue = {
-    event: 'message',
-    id: m.message_id,
-    from: peerObject(sender),
-    to: peerObject(to),
-    out: false,
-    unread: true,
-    service,
-    date: m.date,
-    text,
-    edited: edited || undefined,
-  };
-  return { view, json };
-}
-
-/** The line to print for an incoming message: text or JSON. */
-export function eventLine(e: IncomingEvent, json: boolean, paint: Paint): string {
-  return json ? toJson(e.json) : messageLine(e.view, paint);
+  return { event: 'message', view, from: from ?? chat, to: priv ? botRecord(store, me) : chat, service, edited, text };
 }

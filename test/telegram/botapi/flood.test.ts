@@ -9,7 +9,6 @@ import { virtualClock } from '../../helpers/clock.js';
 import { sendOne, type SendFailure } from '../../../src/telegram/botapi/send.js';
 import { explainSendFailure } from '../../../src/telegram/botapi/explain.js';
 import { floodVerdict, MAX_FLOOD_WAITS } from '../../../src/telegram/botapi/flood.js';
-import { pollerOf } from '../../../src/telegram/updates/index.js';
 import { exitCodeOf } from '../../../src/cli/exit-codes.js';
 import { Secret } from '../../../src/core/secret.js';
 import { SANDBOX_BOT_ID } from '../../../src/sandbox/world/default-world.js';
@@ -107,7 +106,7 @@ describe('sync and a 429', () => {
   it('gives up after 5 waits, saying so', async () => {
     s = await sandboxSession();
     s.sandbox.botapi.faults.tooManyRequests('getUpdates', { fraction: 1, retryAfter: 3 });
-    const poller = await pollerOf(s.services, () => undefined, 'sync');
+    const poller = await s.services.poller(() => undefined, 'sync');
     const slept: number[] = [];
     const err = await poller.drain({ maxWaitSeconds: 10, sleep: async (ms) => void slept.push(ms) }).then(
       () => undefined,

@@ -1,0 +1,60 @@
+// Live events: the background long poll (the same poller as `sync`, confirming after flushes)
+// publishes incoming messages to services.events, for every client that listens (the shell,
+// daemon connections that sent main_session, `listen`). Started once per run; the store and the
+// consent ledger are fed whether anyone listens or not.
+
+import { botIdOfToken, scrubSecrets } from '../core/secret.js';
+import type { BotIdentity } from '../telegram/botapi/sender.js';
+import { incomingEvent } from '../telegram/updates/events.js';
+import type { UpdatePoller } from '../telegram/updates/poller.js';
+import type { Notice, Services } from './services.js';
+
+const started = new WeakMap<Services, Promise<UpdatePoller | undefined>>();
+
+/**
+ * Starts the long poll when a bot is configured (resolves undefined, silently, when none is).
+ * `notice` takes the poll's own notices (stops, getMe failures). services.close() stops it.
+ */
+export function startLiveEvents(services: Services, notice: Notice, isDone: () => boolean = () => false): Promise<UpdatePoller | undefined> {
+  let p = started.get(services);
+  if (!p) {
+    p = start(services, notice, isDone);
+    started.set(services, p);
+    p.catch(() => started.delete(services));
+  }
+  return p;
+}
+
+async function start(services: Services, notice: Notice, isDone: () => boolean): Promise<UpdatePoller | undefined> {
+  const settings = await services.telegram(notice);
+  if (!settings.botToken || isDone()) return undefined;
+  const poller = await services.poller(notice, 'live messages');
+  const sender = await services.botSender(notice, 'live messages');
+  const store = await services.store(notice);
+  let toldMeFailed = false;
+  if (isDone()) return undefined;
+  poller.startLive({
+    notice,
+    onBatch: (result) => {
+      if (result.messages.length === 0) return;
+      // The bot's own name is needed for private chats' `to`; getMe is asked once per process.
+      // Without it (getMe failed) the messages are published all the same, the bot named by its id.
+      void sender
+        .me()
+        .catch((e: unknown): BotIdentity => {
+          const why = scrubSecrets(e instanceof Error ? e.message : String(e), services.secrets());
+          if (!toldMeFailed) notice(`tgsh: getMe failed (${why}); messages to the bot name it by its id`);
+          toldMeFailed = true;
+          const id = botIdOfToken(settings.botToken) ?? 0;
+          return { id, username: '', firstName: `bot${id}` };
+        })
+        .then((me) => {
+          for (const m of result.messages) {
+            const e = incomingEvent(store, me, m);
+            if (e) services.events.publish(e);
+          }
+        });
+    },
+  });
+  return poller;
+}
