@@ -16,6 +16,7 @@ import type { Sandbox } from '../sandbox/sandbox.js';
 import type { BotSender } from '../telegram/botapi/sender.js';
 import type { Resolver } from '../telegram/resolver/types.js';
 import type { UpdatePoller } from '../telegram/updates/poller.js';
+import type { MtprotoLink } from '../telegram/mtproto/link.js';
 import { EventHub } from '../telegram/updates/hub.js';
 
 export type Notice = (text: string) => void;
@@ -32,6 +33,7 @@ export class Services {
   private senderPromise: Promise<BotSender> | undefined;
   private resolverPromise: Promise<Resolver> | undefined;
   private pollerPromise: Promise<UpdatePoller> | undefined;
+  private linkPromise: Promise<MtprotoLink> | undefined;
   /** Incoming messages and consent changes, for every client that listens (shell, main_session, listen). */
   readonly events = new EventHub();
 
@@ -144,13 +146,30 @@ export class Services {
           settings,
           maxWaitSeconds: this.config.maxWaitSeconds,
           timeoutSeconds: this.config.mtprotoTimeoutSeconds,
-          onClose: (fn) => this.onClose(fn),
+          link: () => this.mtproto(notice),
           notice,
         });
       })(),
       () => (this.resolverPromise = undefined),
     );
     return this.resolverPromise;
+  }
+
+  /**
+   * The run's one MTProto connection (GramJS, loaded only now): logged in as the saved user or the
+   * bot, shared by the resolver and the user-account sender, closed with the services.
+   */
+  mtproto(notice: Notice = this.runNotice): Promise<MtprotoLink> {
+    this.linkPromise ??= forgetFailure(
+      (async () => {
+        const [{ MtprotoLink }, store, settings] = await Promise.all([import('../telegram/mtproto/link.js'), this.store(notice), this.telegram(notice)]);
+        const link = new MtprotoLink({ settings, credentials: store.credentials, timeoutMs: (this.config.mtprotoTimeoutSeconds ?? 10) * 1000, notice });
+        this.onClose(() => link.close());
+        return link;
+      })(),
+      () => (this.linkPromise = undefined),
+    );
+    return this.linkPromise;
   }
 
   /** The bot's update poller (sync and live events share it). Exit-4 failure naming `what` without a bot. */

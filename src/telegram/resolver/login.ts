@@ -10,7 +10,7 @@ import type { CredentialsStore, PendingLogin } from '../../store/credentials.js'
 import { Secret } from '../../core/secret.js';
 import { Api, destroyClient, saveSession, MtprotoRpcError, type MtprotoClient } from '../mtproto/index.js';
 import type { Identity } from '../../store/identity.js';
-import type { MtprotoLink } from './link.js';
+import type { MtprotoLink } from '../mtproto/link.js';
 import type { TlObject } from './tl-peers.js';
 import type { LoginInputs } from './types.js';
 

@@ -6,7 +6,7 @@ import { returnBigInt } from 'telegram/Helpers.js';
 import type { PeerInput } from '../../store/peer-store.js';
 import type { PeerRecord } from '../../peers/types.js';
 import { Api } from '../mtproto/index.js';
-import type { MtprotoLink } from './link.js';
+import type { MtprotoLink } from '../mtproto/link.js';
 import { peerInputOfUser, peerInputsOf, tlId, type TlObject } from './tl-peers.js';
 
 export interface Learned {

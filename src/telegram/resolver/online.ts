@@ -11,7 +11,7 @@ import type { TelegramSettings } from '../settings.js';
 import type { PeerInput, PeerStore } from '../../store/peer-store.js';
 import { describeIdentity } from '../../store/identity.js';
 import { scrubSecrets } from '../../core/secret.js';
-import type { MtprotoLink } from './link.js';
+import type { MtprotoLink } from '../mtproto/link.js';
 import type { Learned } from './lookups.js';
 import { abortable, ResolveBudget, sleep } from './budget.js';
 import { failureOf, floodFailure, isFloodWait, type FailureContext } from './failures.js';
@@ -31,9 +31,9 @@ export interface OnlineDeps {
   maxWaitSeconds: number;
   /** Bound on connecting and on every call (default 10 s). */
   timeoutSeconds?: number;
-  /** Registers the link's closing with the run (it outlives each call). */
-  onClose(fn: () => Promise<void> | void): void;
-  /** Where the link's own notices go (connection events of the whole run, not of one call). */
+  /** The run's one MTProto connection (shared with the user-account sender), opened on first use. */
+  link(): Promise<MtprotoLink>;
+  /** Where notices go when a call names none. */
   notice: Notice;
 }
 
@@ -41,7 +41,6 @@ export interface OnlineDeps {
 type Call = FailureContext & { notice: Notice };
 
 export class Online {
-  private linkPromise: Promise<MtprotoLink> | undefined;
   private lookupsPromise: Promise<Lookups> | undefined;
   private botApi: Promise<import('grammy').Api> | undefined;
   private readonly budget: ResolveBudget;
@@ -78,13 +77,7 @@ export class Online {
   }
 
   link(): Promise<MtprotoLink> {
-    this.linkPromise ??= (async () => {
-      const { MtprotoLink } = await import('./link.js');
-      const link = new MtprotoLink({ settings: this.d.settings, credentials: this.d.store.credentials, timeoutMs: this.timeoutMs, notice: this.d.notice });
-      this.d.onClose(() => link.close());
-      return link;
-    })();
-    return this.linkPromise;
+    return this.d.link();
   }
 
   private lookups(): Promise<Lookups> {

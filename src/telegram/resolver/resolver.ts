@@ -12,7 +12,7 @@ import { missingSettings, requireSettings, type TelegramSettings } from '../sett
 import type { PeerStore } from '../../store/peer-store.js';
 import type { Online, OnlineDeps } from './online.js';
 import type { Learned } from './lookups.js';
-import type { MtprotoLink } from './link.js';
+import type { MtprotoLink } from '../mtproto/link.js';
 import { checkedUsername } from './username.js';
 import type { ChatInfo, LoginInputs, LookupOptions, Notice, ResolveOptions, Resolver } from './types.js';
 

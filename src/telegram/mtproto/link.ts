@@ -21,10 +21,10 @@ import {
   MtprotoTimeoutError,
   type MtprotoClient,
   type MtprotoLogLevel,
-} from '../mtproto/index.js';
-import { isSessionError, notLoggedIn } from './failures.js';
-import { tlId, type TlObject } from './tl-peers.js';
-import type { Notice } from './types.js';
+} from './index.js';
+import { isSessionError, notLoggedIn } from '../resolver/failures.js';
+import { tlId, type TlObject } from '../resolver/tl-peers.js';
+import type { Notice } from '../resolver/types.js';
 
 export type LoginKind = 'bot' | 'user';
 
