@@ -123,7 +123,7 @@ describe('GramJS factory: bounds and errors', () => {
     try {
       const quiet = cleanup.client(await connectBot(server));
       await resolve(quiet, 'example_user');
-      const loud = cleanup.client(await connectBot(server, { logLevel: 'debug' }));
+      const loud = cleanup.client(await connectBot(server, { logLevel: 'debug', log: (line) => void process.stderr.write(line + '\n') }));
       await resolve(loud, 'example_user');
       await cleanup.run();
       expect(out).not.toHaveBeenCalled();
