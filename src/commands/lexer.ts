@@ -53,7 +53,7 @@ export class Lexer {
     this.skipSpace();
     if (this.pos >= this.line.length) return undefined;
     const start = this.pos;
-    const first = this.line[this.pos]!;
+    const first = this.line[this.pos];
     let value = '';
     let quoted = false;
     if (first === '"' || first === "'") {
@@ -75,7 +75,7 @@ export class Lexer {
     let out = '';
     let chunk = i;
     while (i < line.length) {
-      const c = line[i]!;
+      const c = line[i];
       if (c === quote) {
         out += line.slice(chunk, i);
         this.pos = i + 1;
@@ -83,7 +83,7 @@ export class Lexer {
       }
       if (c === '\\' && i + 1 < line.length) {
         out += line.slice(chunk, i);
-        const e = line[i + 1]!;
+        const e = line[i + 1];
         out += ESCAPES[e] ?? e;
         i += 2;
         chunk = i;

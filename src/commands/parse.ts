@@ -106,7 +106,7 @@ function parseArgs(lx: Lexer, spec: CommandSpec, options: ParseOptions): ParsedA
   let k = 0; // position of the argument being read, as telegram-cli counts (from 1)
 
   for (let i = 0; i < spec.args.length; i++) {
-    const arg = spec.args[i]!;
+    const arg = spec.args[i];
     const optErr = readOptions(lx, spec, out, arg.kind === 'string_end');
     if (optErr) return err(optErr);
 
@@ -139,7 +139,7 @@ function parseArgs(lx: Lexer, spec: CommandSpec, options: ParseOptions): ParsedA
         k++;
         const v = convert(arg, t);
         if (typeof v === 'object' && v !== null && 'error' in v) return err(`can not parse arg #${k}: ${v.error}`);
-        values.push(v as PeerRef | number | string);
+        values.push(v);
         const optErr2 = readOptions(lx, spec, out, false);
         if (optErr2) return err(optErr2);
       }
@@ -158,7 +158,7 @@ function parseArgs(lx: Lexer, spec: CommandSpec, options: ParseOptions): ParsedA
     k++;
     const v = convert(arg, t);
     if (typeof v === 'object' && v !== null && 'error' in v) return err(`can not parse arg #${k}: ${v.error}`);
-    out.args[arg.name] = v as ArgValue;
+    out.args[arg.name] = v;
   }
 
   const optErr = readOptions(lx, spec, out, false);
@@ -258,7 +258,7 @@ function convert(arg: ArgSpec, t: Token): PeerRef | number | string | { error: s
 
 /** Shortens and escapes user input quoted back in an error, so the answer stays one clean line. */
 export function printable(s: string, max = 64): string {
-  // eslint-disable-next-line no-control-regex
+   
   const clean = s.replace(/[\u0000-\u001f\u007f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
   return clean.length > max ? clean.slice(0, max) + '...' : clean;
 }

@@ -69,39 +69,39 @@ function act(ctx: CommandContext, sb: Sandbox, action: string, w: string[], usag
     }
     case 'start':
       need(1);
-      world.driver.start(w[0]!, { bot: bot.id, payload: w[1] });
+      world.driver.start(w[0], { bot: bot.id, payload: w[1] });
       break;
     case 'stop':
       need(1);
-      world.driver.stop(w[0]!, { bot: bot.id });
+      world.driver.stop(w[0], { bot: bot.id });
       break;
     case 'say':
       need(2);
-      world.driver.sendPrivate(w[0]!, w.slice(1).join(' '), { bot: bot.id });
+      world.driver.sendPrivate(w[0], w.slice(1).join(' '), { bot: bot.id });
       break;
     case 'block':
       need(1);
-      world.driver.block(w[0]!, { bot: bot.id });
+      world.driver.block(w[0], { bot: bot.id });
       break;
     case 'unblock':
       need(1);
-      world.driver.unblock(w[0]!, { bot: bot.id });
+      world.driver.unblock(w[0], { bot: bot.id });
       break;
     case 'post':
       need(3);
-      world.driver.sendToChat(w[0]!, chatRef(w[1]!), w.slice(2).join(' '));
+      world.driver.sendToChat(w[0], chatRef(w[1]), w.slice(2).join(' '));
       break;
     case 'join':
       need(2);
-      world.driver.join(w[0]!, chatRef(w[1]!));
+      world.driver.join(w[0], chatRef(w[1]));
       break;
     case 'leave':
       need(2);
-      world.driver.leave(w[0]!, chatRef(w[1]!));
+      world.driver.leave(w[0], chatRef(w[1]));
       break;
     case 'inbox': {
       need(1);
-      const msgs = world.received(chatRef(w[0]!), { bot: bot.id });
+      const msgs = world.received(chatRef(w[0]), { bot: bot.id });
       const name = [bot.first_name, bot.last_name].filter(Boolean).join(' ');
       const text = msgs.length ? msgs.map((m) => ` [${hhmm(m.date)}]  ${name} >>> ${m.text ?? m.caption ?? '(file)'}`).join('\n') : '(nothing received)';
       return { kind: 'text', text, json: msgs.map((m) => ({ message_id: m.message_id, date: m.date, text: m.text ?? m.caption ?? null })) };

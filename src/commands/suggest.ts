@@ -10,8 +10,8 @@ export function editDistance(a: string, b: string, cap = Infinity): number {
     let rowMin = cur[0];
     for (let j = 1; j <= b.length; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let v = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, prev2[j - 2]! + 1);
+      let v = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, prev2[j - 2] + 1);
       cur[j] = v;
       rowMin = Math.min(rowMin, v);
     }
@@ -19,7 +19,7 @@ export function editDistance(a: string, b: string, cap = Infinity): number {
     prev2.splice(0, prev2.length, ...prev);
     prev = cur;
   }
-  return prev[b.length]!;
+  return prev[b.length];
 }
 
 /** The best suggestion for a mistyped name, or undefined when nothing is close. */

@@ -67,7 +67,7 @@ export interface CommandContext {
   readonly services: Services;
   readonly registry: CommandRegistry;
   /** A status line for the person (stderr, or the shell's transcript); never an answer. */
-  notice(text: string): void;
+  readonly notice: (text: string) => void;
   /** Asks the person a question (interactive shell only; undefined elsewhere). */
   readonly ask?: (question: string, options?: { hidden?: boolean }) => Promise<string>;
   readonly signal: AbortSignal;

@@ -2,9 +2,9 @@
 // (NUL, ESC, CR, C1's CSI) must not reach it raw, or a peer's name could move the cursor, clear
 // the screen or hide an answer. Tabs and newlines stay; every other control is shown visibly.
 
-// eslint-disable-next-line no-control-regex
+ 
 const CONTROLS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
-// eslint-disable-next-line no-control-regex
+ 
 const HAS_CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
 
 /** `^@`, `^[`, `^M` ... for C0 controls (as `cat -v`), `^?` for DEL, `\x9b` for C1 controls. */

@@ -49,7 +49,7 @@ export function looksLikePermanentId(token: string): boolean {
 export function decodePermanentId(token: string): PermanentId | { error: string } | null {
   const m = PERMANENT_RE.exec(token);
   if (!m) return null;
-  const b = Buffer.from(m[1]!, 'hex');
+  const b = Buffer.from(m[1], 'hex');
   const type = CLASS_BY_CODE.get(b.readInt32LE(0));
   if (!type) return { error: `unknown peer type ${b.readInt32LE(0)} in permanent id` };
   let id: number;

@@ -10,7 +10,7 @@ import type { PeerClass } from './types.js';
 /** The print name before uniqueness: parts joined by `_`, unsafe characters replaced. */
 export function basePrintName(parts: ReadonlyArray<string | null | undefined>): string {
   const joined = parts.filter((p): p is string => typeof p === 'string' && p.length > 0).join('_');
-  // eslint-disable-next-line no-control-regex
+   
   return joined.replace(/[\u0000-\u0020#$@]/g, '_');
 }
 

@@ -24,7 +24,7 @@ const TG_RESOLVE_RE = /^tg:\/\/resolve\?(?:[^#]*&)?domain=([A-Za-z0-9_]{1,64})(?
 /** The username in a link: t.me/name, name.t.me or tg://resolve?domain=name. */
 function linkUsername(token: string): string | null {
   const link = TME_RE.exec(token) ?? SUBDOMAIN_RE.exec(token) ?? TG_RESOLVE_RE.exec(token);
-  return link ? link[1]! : null;
+  return link ? link[1] : null;
 }
 
 /** Extracts the bare username from `name`, `@name` or a link; null when it is none of them. */

@@ -35,7 +35,7 @@ export function wordsBefore(text: string): { tokens: string[]; word: Word } | un
   const tokens: string[] = [];
   let i = 0;
   for (;;) {
-    while (i < text.length && /\s/.test(text[i]!)) i++;
+    while (i < text.length && /\s/.test(text[i])) i++;
     const start = i;
     let value = '';
     let quote: '"' | "'" | undefined;
@@ -44,7 +44,7 @@ export function wordsBefore(text: string): { tokens: string[]; word: Word } | un
       i++;
       let closed = false;
       while (i < text.length) {
-        const c = text[i]!;
+        const c = text[i];
         if (c === quote) {
           closed = true;
           i++;
@@ -60,7 +60,7 @@ export function wordsBefore(text: string): { tokens: string[]; word: Word } | un
       }
       if (!closed) return { tokens, word: { value, start, quote } };
     }
-    while (i < text.length && !/\s/.test(text[i]!)) value += text[i++];
+    while (i < text.length && !/\s/.test(text[i])) value += text[i++];
     if (i >= text.length) return { tokens, word: { value, start, quote } };
     tokens.push(value);
   }
@@ -71,16 +71,16 @@ type Due = { kind: 'command' } | { kind: 'arg'; arg: ArgKind } | { kind: 'option
 /** What the word being typed should be, from the tokens before it. */
 export function dueAt(tokens: string[], word: string, registry: CommandRegistry): Due {
   let t = 0;
-  while (t < tokens.length && tokens[t]!.startsWith('[')) t++; // modifiers
+  while (t < tokens.length && tokens[t].startsWith('[')) t++; // modifiers
   if (t >= tokens.length) return word.startsWith('[') ? { kind: 'none' } : { kind: 'command' };
-  const spec = registry.find(tokens[t]!);
+  const spec = registry.find(tokens[t]);
   if (!spec) return { kind: 'none' };
   const rest = tokens.slice(t + 1);
   // `help <command>` takes a command name.
   if (spec.name === 'help') return rest.length === 0 ? { kind: 'command' } : { kind: 'none' };
   let pos = 0;
   for (let k = 0; k < rest.length; k++) {
-    const tok = rest[k]!;
+    const tok = rest[k];
     if (tok.startsWith('--') && tok.length > 2) {
       const opt = spec.options?.find((o) => o.name === tok.slice(2));
       if (opt?.value) {
@@ -138,7 +138,7 @@ export function complete(text: string, cursor: number, src: CompletionSources): 
     return { text: before + text.slice(cursor), cursor: before.length };
   };
   if (candidates.length === 1) {
-    const only = candidates[0]!;
+    const only = candidates[0];
     return replace(only, !(isFile && only.endsWith('/')));
   }
   const common = commonPrefix(candidates);
@@ -155,7 +155,7 @@ function baseName(path: string): string {
 
 export function commonPrefix(xs: readonly string[]): string {
   if (xs.length === 0) return '';
-  let p = xs[0]!;
+  let p = xs[0];
   for (const x of xs) {
     let i = 0;
     while (i < p.length && i < x.length && p[i] === x[i]) i++;

@@ -321,7 +321,7 @@ export class ShellController {
       case 'escape':
         return;
       default:
-        this.line = edit(this.line, k.name as EditAction);
+        this.line = edit(this.line, k.name);
     }
   }
 

@@ -75,7 +75,7 @@ export function decodeKeys(chunk: string): Key[] {
   };
 
   for (let i = 0; i < chunk.length; i++) {
-    const c = chunk[i]!;
+    const c = chunk[i];
     if (c === '\x1b') {
       i = escape(chunk, i, push) - 1;
       continue;
@@ -113,18 +113,18 @@ function escape(s: string, i: number, push: (k: KeyName) => void): number {
   if (next === '[' || next === 'O') {
     // CSI: parameters, intermediates, one final byte. SS3: one final byte.
     let j = i + 2;
-    if (next === '[') while (j < s.length && /[0-9;:<=>?]/.test(s[j]!)) j++;
+    if (next === '[') while (j < s.length && /[0-9;:<=>?]/.test(s[j])) j++;
     const final = s[j];
     if (final === undefined) return s.length; // truncated: drop it
     const params = s.slice(i + 2, j);
     const mod = params.split(';')[1];
     const ctrlOrAlt = mod === '5' || mod === '3' || mod === '9';
     if (final === '~') {
-      const k = TILDE[params.split(';')[0]!];
+      const k = TILDE[params.split(';')[0]];
       if (k) push(k);
       // 200~/201~ (bracketed paste markers), insert, page up/down: ignored
     } else if (FINAL[final]) {
-      const k = FINAL[final]!;
+      const k = FINAL[final];
       push(ctrlOrAlt && k === 'left' ? 'word-left' : ctrlOrAlt && k === 'right' ? 'word-right' : k);
     }
     return j + 1;

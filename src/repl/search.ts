@@ -13,7 +13,7 @@ export interface HistorySearch {
 
 /** The newest history line at or before `from` that contains `query`. */
 export function findBack(lines: readonly string[], query: string, from: number = lines.length - 1): number | undefined {
-  for (let i = Math.min(from, lines.length - 1); i >= 0; i--) if (lines[i]!.includes(query)) return i;
+  for (let i = Math.min(from, lines.length - 1); i >= 0; i--) if (lines[i].includes(query)) return i;
   return undefined;
 }
 
@@ -36,7 +36,7 @@ export function searchOlder(s: HistorySearch, lines: readonly string[]): History
 /** The line the search leaves in the editor: the match (cursor at its end), or the saved line. */
 export function searchResult(s: HistorySearch, lines: readonly string[]): EditLine {
   if (s.at === undefined) return s.saved;
-  const text = lines[s.at]!;
+  const text = lines[s.at];
   return { text, cursor: text.length };
 }
 
@@ -45,6 +45,6 @@ export function searchView(s: HistorySearch, lines: readonly string[]): { prompt
   const failed = s.query !== '' && s.at === undefined;
   const prompt = `(${failed ? 'failed ' : ''}reverse-i-search)'${s.query}': `;
   if (s.at === undefined) return { prompt, line: { text: '', cursor: 0 } };
-  const text = lines[s.at]!;
+  const text = lines[s.at];
   return { prompt, line: { text, cursor: Math.max(0, text.indexOf(s.query)) } };
 }

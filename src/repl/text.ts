@@ -8,7 +8,7 @@ export function forTerminal(text: string): string {
   const s = text.replace(/\r\n/g, '\n');
   let out = '';
   for (let i = 0; i < s.length; i++) {
-    const c = s[i]!;
+    const c = s[i];
     const code = c.charCodeAt(0);
     if (c === '\x1b') {
       const sgr = SGR.exec(s.slice(i, i + 32));
@@ -55,7 +55,7 @@ export function expandTabs(text: string): string {
       let col = 0;
       let out = '';
       for (let i = 0; i < line.length; i++) {
-        const c = line[i]!;
+        const c = line[i];
         if (c === '\x1b') {
           const sgr = SGR.exec(line.slice(i, i + 32));
           if (sgr) {

@@ -62,7 +62,7 @@ class PaddedIntermediatePacketCodec extends IntermediatePacketCodec {
   override obfuscateTag = PaddedIntermediatePacketCodec.obfuscateTag;
 
   override encodePacket(data: Buffer): Buffer {
-    const pad = randomBytes(randomBytes(1)[0]! % 16);
+    const pad = randomBytes(randomBytes(1)[0] % 16);
     const head = Buffer.alloc(4);
     head.writeInt32LE(data.length + pad.length, 0);
     return Buffer.concat([head, data, pad]);
@@ -90,7 +90,7 @@ class ExactAbridgedPacketCodec extends (PacketCodec as any) {
   }
 
   async readPacket(reader: PacketReader): Promise<Buffer> {
-    let words = (await readExactly(reader, 1))[0]!;
+    let words = (await readExactly(reader, 1))[0];
     if (words >= 0x7f) words = (await readExactly(reader, 3)).readUIntLE(0, 3);
     return readExactly(reader, words << 2);
   }

@@ -78,7 +78,7 @@ export function failureOf(e: unknown, c: FailureContext): TgshError {
   const message = e instanceof Error ? e.message : String(e);
   // GramJS follows *_MIGRATE_X itself, and fails so when the data centre is not one it knows.
   const dc = /^Cannot find the DC with the ID of (\d+)$/.exec(message);
-  if (dc) return migrateFailure(dc[1]!, c);
+  if (dc) return migrateFailure(dc[1], c);
   return new TgshError(ErrorCode.INTERNAL, `internal error while ${c.what}: ${message}`, {
     hint: 'this is a bug in tgsh; please report it with the command that caused it',
   });

@@ -19,7 +19,7 @@ export function bareUsername(input: string): string {
   const t = input.trim();
   if (t.startsWith('@')) return t.slice(1);
   const link = TME_RE.exec(t) ?? SUBDOMAIN_RE.exec(t) ?? TG_RESOLVE_RE.exec(t);
-  return link ? link[1]! : t;
+  return link ? link[1] : t;
 }
 
 /** The rule a name breaks, or undefined when Telegram could accept it. */
@@ -45,7 +45,7 @@ export function checkedUsername(input: string): string {
   const problem = usernameProblem(name);
   if (problem) {
     const shown = input.length > 40 ? input.slice(0, 40) + '...' : input;
-    // eslint-disable-next-line no-control-regex
+     
     throw new TgshError(ErrorCode.BAD_ARGUMENT, `invalid username '${shown.replace(/[\u0000-\u001f\u007f]/g, '?')}': ${problem}`, { hint: USERNAME_RULES });
   }
   return name;

@@ -58,9 +58,9 @@ const MEMBERSHIP = new Set<string>(['creator', 'administrator', 'member', 'restr
 const isId = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v !== 0;
 
 function asUser(v: unknown): UserLike | undefined {
-  if (!isObject(v) || !isId(v.id) || (v.id as number) <= 0 || typeof v.first_name !== 'string') return undefined;
+  if (!isObject(v) || !isId(v.id) || (v.id) <= 0 || typeof v.first_name !== 'string') return undefined;
   return {
-    id: v.id as number,
+    id: v.id,
     is_bot: v.is_bot === true,
     first_name: v.first_name,
     last_name: typeof v.last_name === 'string' ? v.last_name : undefined,
@@ -71,7 +71,7 @@ function asUser(v: unknown): UserLike | undefined {
 function asChat(v: unknown): ChatLike | undefined {
   if (!isObject(v) || !isId(v.id) || typeof v.type !== 'string') return undefined;
   return {
-    id: v.id as number,
+    id: v.id,
     type: v.type,
     title: typeof v.title === 'string' ? v.title : undefined,
     username: typeof v.username === 'string' ? v.username : undefined,

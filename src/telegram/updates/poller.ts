@@ -182,7 +182,7 @@ export class UpdatePoller {
     const fresh = start === undefined ? updates : updates.filter((u) => u.update_id >= start);
     this.d.journal?.append(fresh);
     applier.apply(fresh);
-    const next = Math.max(updates[updates.length - 1]!.update_id + 1, start ?? 0);
+    const next = Math.max(updates[updates.length - 1].update_id + 1, start ?? 0);
     this.d.store.setUpdateOffset(next);
     if (!this.d.journal || flushNow || Date.now() - this.lastFlush >= FLUSH_EVERY_MS) await this.flush();
     this.confirmed = next;
