@@ -23,6 +23,8 @@ export default tseslint.config(
       'no-duplicate-imports': 'off',
       '@typescript-eslint/no-floating-promises': 'error',
       eqeqeq: ['error', 'always'],
+      // GramJS's 64-bit ids (big-integer) print their digits.
+      '@typescript-eslint/no-base-to-string': ['error', { ignoredTypeNames: ['BigInteger', 'Error', 'RegExp', 'URL', 'URLSearchParams'] }],
       // Terminal code reads and writes escape sequences on purpose.
       'no-control-regex': 'off',
     },

@@ -14,7 +14,7 @@ export interface ExecutorOptions {
   services: Services;
   registry: CommandRegistry;
   mode: RunMode;
-  notice(text: string): void;
+  readonly notice: (text: string) => void;
   ask?: CommandContext['ask'];
   parse?: ParseOptions;
   /** This client's terminal; not a TTY when absent. */

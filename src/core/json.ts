@@ -69,8 +69,10 @@ export function jsonSyntaxProblem(text: string): string {
 export function jsonErrorOffset(text: string): number | undefined {
   const n = text.length;
   let i = 0;
-  class Stop {
-    constructor(readonly at: number) {}
+  class Stop extends Error {
+    constructor(readonly at: number) {
+      super('not JSON');
+    }
   }
   const fail = (): never => {
     throw new Stop(i);

@@ -18,7 +18,7 @@ import { paintFor, type Paint } from '../output/colors.js';
 import { version as tgshVersion } from '../core/version.js';
 import { searchOlder, searchResult, searchView, startSearch, withQuery, type HistorySearch } from './search.js';
 import { decodeKeys, type Key } from './keys.js';
-import { EMPTY_LINE, edit, insert, type EditAction, type EditLine } from './editor.js';
+import { EMPTY_LINE, edit, insert, type EditLine } from './editor.js';
 import { History, HistoryFile } from './history.js';
 import { complete, listFiles } from './complete.js';
 import { forTerminal } from './text.js';

@@ -114,7 +114,7 @@ export async function runInteractive(config: Config): Promise<number> {
   if (!app) stdout.write('\r\n'); // leave the provisional prompt's line
   restoreTerminal();
   if (crashed !== undefined) {
-    const text = crashed instanceof Error ? (crashed.stack ?? crashed.message) : String(crashed);
+    const text = crashed instanceof Error ? (crashed.stack ?? crashed.message) : typeof crashed === 'string' ? crashed : JSON.stringify(crashed);
     stderr.write(`tgsh: crashed (a bug in tgsh; please report it): ${scrubSecrets(text, services.secrets())}\n`);
   }
   try {

@@ -4,7 +4,7 @@
 // fails, naming the missing settings.
 
 import { existsSync, readFileSync } from 'node:fs';
-import type { Config, Endpoint } from '../core/config.js';
+import type { Config } from '../core/config.js';
 import { ErrorCode, TgshError } from '../core/errors.js';
 import { Secret } from '../core/secret.js';
 import { profilePaths, type ProfilePaths } from '../core/paths.js';

@@ -17,32 +17,32 @@ export class ApiError extends Error {
   }
 }
 
-export const badRequest = (what: string) => new ApiError(400, `Bad Request: ${what}`);
-export const forbidden = (what: string) => new ApiError(403, `Forbidden: ${what}`);
+export const badRequest = (what: string): ApiError => new ApiError(400, `Bad Request: ${what}`);
+export const forbidden = (what: string): ApiError => new ApiError(403, `Forbidden: ${what}`);
 
 export const Errors = {
-  unauthorized: () => new ApiError(401, 'Unauthorized'),
-  notFound: () => new ApiError(404, 'Not Found'),
-  chatNotFound: () => badRequest('chat not found'),
-  chatIdEmpty: () => badRequest('chat_id is empty'),
-  userNotFound: () => badRequest('user not found'),
-  peerIdInvalid: () => badRequest('PEER_ID_INVALID'),
-  textEmpty: () => badRequest('message text is empty'),
-  textTooLong: () => badRequest('message is too long'),
-  captionTooLong: () => badRequest('message caption is too long'),
-  cantParseEntities: (why: string) => badRequest(`can't parse entities: ${why}`),
-  unsupportedParseMode: () => badRequest('unsupported parse_mode'),
-  replyNotFound: () => badRequest('message to be replied not found'),
-  cantInitiate: () => forbidden("bot can't initiate conversation with a user"),
-  blocked: () => forbidden('bot was blocked by the user'),
-  toBots: () => forbidden("bot can't send messages to bots"),
-  deactivated: () => forbidden('user is deactivated'),
-  kicked: (kind: 'group' | 'supergroup' | 'channel') => forbidden(`bot was kicked from the ${kind} chat`),
-  notMember: (kind: 'group' | 'supergroup' | 'channel') => forbidden(`bot is not a member of the ${kind} chat`),
-  needAdmin: () => badRequest('need administrator rights in the channel chat'),
-  tooManyRequests: (retryAfter: number) =>
+  unauthorized: (): ApiError => new ApiError(401, 'Unauthorized'),
+  notFound: (): ApiError => new ApiError(404, 'Not Found'),
+  chatNotFound: (): ApiError => badRequest('chat not found'),
+  chatIdEmpty: (): ApiError => badRequest('chat_id is empty'),
+  userNotFound: (): ApiError => badRequest('user not found'),
+  peerIdInvalid: (): ApiError => badRequest('PEER_ID_INVALID'),
+  textEmpty: (): ApiError => badRequest('message text is empty'),
+  textTooLong: (): ApiError => badRequest('message is too long'),
+  captionTooLong: (): ApiError => badRequest('message caption is too long'),
+  cantParseEntities: (why: string): ApiError => badRequest(`can't parse entities: ${why}`),
+  unsupportedParseMode: (): ApiError => badRequest('unsupported parse_mode'),
+  replyNotFound: (): ApiError => badRequest('message to be replied not found'),
+  cantInitiate: (): ApiError => forbidden("bot can't initiate conversation with a user"),
+  blocked: (): ApiError => forbidden('bot was blocked by the user'),
+  toBots: (): ApiError => forbidden("bot can't send messages to bots"),
+  deactivated: (): ApiError => forbidden('user is deactivated'),
+  kicked: (kind: 'group' | 'supergroup' | 'channel'): ApiError => forbidden(`bot was kicked from the ${kind} chat`),
+  notMember: (kind: 'group' | 'supergroup' | 'channel'): ApiError => forbidden(`bot is not a member of the ${kind} chat`),
+  needAdmin: (): ApiError => badRequest('need administrator rights in the channel chat'),
+  tooManyRequests: (retryAfter: number): ApiError =>
     new ApiError(429, `Too Many Requests: retry after ${retryAfter}`, { retry_after: retryAfter }),
-  conflictPoll: () => new ApiError(409, 'Conflict: terminated by other getUpdates request'),
-  conflictWebhook: () =>
+  conflictPoll: (): ApiError => new ApiError(409, 'Conflict: terminated by other getUpdates request'),
+  conflictWebhook: (): ApiError =>
     new ApiError(409, "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first"),
 };

@@ -456,7 +456,7 @@ function getChat(ctx: MethodContext): unknown {
   const { world } = ctx;
   const c = resolveChat(ctx, 'read');
   const base = { ...world.botApiChat(c) } as Record<string, unknown>;
-  base.accent_color_id = (Math.abs(c.id) % 7) as number;
+  base.accent_color_id = (Math.abs(c.id) % 7);
   base.max_reaction_count = 11;
   if (c.type === 'private') {
     const names = c.user.usernames ?? [];

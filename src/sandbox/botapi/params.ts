@@ -26,6 +26,7 @@ export class Params {
     if (v === undefined || v === null) return undefined;
     if (typeof v === 'string') return v;
     if (typeof v === 'object') return JSON.stringify(v);
+    // eslint-disable-next-line @typescript-eslint/no-base-to-string -- a number or boolean of a form field, as Telegram reads it
     return String(v);
   }
 
@@ -35,6 +36,7 @@ export class Params {
     if (v === undefined || v === null || v === '') return undefined;
     if (typeof v === 'number') return Math.trunc(v);
     if (typeof v === 'boolean') return v ? 1 : 0;
+    // eslint-disable-next-line @typescript-eslint/no-base-to-string -- what is left is a scalar: Telegram reads its text
     const n = Number(String(v).trim());
     return Number.isFinite(n) ? Math.trunc(n) : 0;
   }

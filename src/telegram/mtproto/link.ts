@@ -186,7 +186,7 @@ export class MtprotoLink {
   private async loginBot(c: MtprotoClient): Promise<void> {
     const s = this.d.settings;
     const request = new Api.auth.ImportBotAuthorization({ flags: 0, apiId: s.apiId!, apiHash: s.apiHash!.reveal(), botAuthToken: s.botToken!.reveal() });
-    const auth = (await this.call(c, request)) as Api.auth.TypeAuthorization;
+    const auth: Api.auth.TypeAuthorization = await this.call(c, request);
     if (!(auth instanceof Api.auth.Authorization)) throw new TgshError(ErrorCode.SERVER, 'Telegram did not log the bot in (auth.authorizationSignUpRequired)');
     this.kind = 'bot';
     await this.remember(c, 'bot', auth.user as unknown as TlObject);

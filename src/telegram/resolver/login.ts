@@ -27,7 +27,7 @@ export interface PendingSlot {
 
 export function pendingSlot(credentials: CredentialsStore, endpoint: string | undefined): PendingSlot {
   let memory: PendingLogin | undefined;
-  if (endpoint === undefined) return { get: () => memory, set: async (p) => void (memory = p) };
+  if (endpoint === undefined) return { get: () => memory, set: (p) => Promise.resolve(void (memory = p)) };
   return { get: () => credentials.pendingLogin(endpoint), set: (p) => credentials.setPendingLogin(endpoint, p) };
 }
 

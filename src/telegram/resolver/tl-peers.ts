@@ -60,7 +60,7 @@ export function peerInputOfUser(u: TlObject): PeerInput | undefined {
   const input: PeerInput = { kind: u.bot ? 'bot' : 'user', id };
   if (u.min) return input;
   input.flags = userFlags(u);
-  if (u.accessHash !== null && u.accessHash !== undefined) input.accessHash = String(u.accessHash);
+  if (u.accessHash !== null && u.accessHash !== undefined) input.accessHash = decimal(u.accessHash);
   if (!u.deleted) {
     input.firstName = text(u.firstName);
     input.lastName = text(u.lastName);
@@ -84,7 +84,7 @@ export function peerInputOfChat(c: TlObject): PeerInput | undefined {
       const input: PeerInput = { kind: megagroup ? 'supergroup' : 'channel', id };
       if (c.min) return input;
       input.flags = PeerFlag.CREATED | (c.broadcast ? PeerFlag.CHANNEL_BROADCAST : 0) | (megagroup ? PeerFlag.CHANNEL_MEGAGROUP : 0);
-      if (c.accessHash !== null && c.accessHash !== undefined) input.accessHash = String(c.accessHash);
+      if (c.accessHash !== null && c.accessHash !== undefined) input.accessHash = decimal(c.accessHash);
       const title = text(c.title);
       if (title) input.title = title;
       if (c.className === 'Channel') {
@@ -117,4 +117,9 @@ export function peerInputsOf(users: readonly unknown[] = [], chats: readonly unk
     if (p) out.push(p);
   }
   return out;
+}
+
+/** A GramJS 64-bit integer (big-integer) as its decimal digits. */
+function decimal(x: { toString(): string }): string {
+  return x.toString();
 }

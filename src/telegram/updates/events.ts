@@ -34,7 +34,7 @@ export function messageText(m: MessageLike): { text: string; service: boolean } 
   if (m.left_chat_member !== undefined) return { text: `removed ${userName(m.left_chat_member)}`, service: true };
   if (typeof m.new_chat_title === 'string') return { text: `changed the title to ${m.new_chat_title}`, service: true };
   if (m.group_chat_created || m.supergroup_chat_created || m.channel_chat_created) return { text: 'created the group', service: true };
-  if (m.migrate_to_chat_id !== undefined) return { text: `became a supergroup (${String(m.migrate_to_chat_id)})`, service: true };
+  if (m.migrate_to_chat_id !== undefined) return { text: `became a supergroup (${JSON.stringify(m.migrate_to_chat_id)})`, service: true };
   if (m.pinned_message !== undefined) return { text: 'pinned a message', service: true };
   return { text: '[message]', service: m.from === undefined };
 }

@@ -89,7 +89,7 @@ export class UpdateJournal {
       if (line === '') continue;
       try {
         const batch = JSON.parse(line) as unknown;
-        if (Array.isArray(batch)) out.push(...batch);
+        if (Array.isArray(batch)) out.push(...(batch as unknown[]));
       } catch {
         // the last line of a tgsh killed while writing it: that batch was never confirmed
       }

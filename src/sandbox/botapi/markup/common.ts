@@ -56,11 +56,11 @@ export function sortFormatted(entities: BotApiMessageEntity[]): BotApiMessageEnt
 }
 
 export const SP = new Set([0x20, 0x09, 0x0a, 0x0d, 0x0b, 0x0c, 0]);
-export const isSpace = (c: number) => SP.has(c);
-export const isFirstUnit = (c: number) => (c & 0xc0) !== 0x80;
-export const utf16Units = (c: number) => 1 + (c >= 0xf0 ? 1 : 0);
-export const isAlnum = (c: number) => (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a);
-export const dec = (bytes: number[] | Uint8Array) => Buffer.from(bytes as Uint8Array).toString('utf8');
+export const isSpace = (c: number): boolean => SP.has(c);
+export const isFirstUnit = (c: number): boolean => (c & 0xc0) !== 0x80;
+export const utf16Units = (c: number): number => 1 + (c >= 0xf0 ? 1 : 0);
+export const isAlnum = (c: number): boolean => (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a);
+export const dec = (bytes: number[] | Uint8Array): string => Buffer.from(bytes as Uint8Array).toString('utf8');
 
 /** `tg://user?id=123` → 123 (TDLib's get_link_user_id). */
 export function linkUserId(url: string): number | undefined {

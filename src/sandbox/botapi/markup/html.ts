@@ -1,6 +1,6 @@
 // HTML parse_mode, as TDLib parses it (its tags, entities and error texts).
 
-import { MarkupError, isSpace, isFirstUnit, utf16Units, isAlnum, dec, linkUserId, checkedLink, customEmojiId, type Ent } from './common.js';
+import { MarkupError, isSpace, isFirstUnit, utf16Units, isAlnum, dec, linkUserId, checkedLink, type Ent } from './common.js';
 
 
 

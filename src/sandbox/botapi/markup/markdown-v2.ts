@@ -169,15 +169,15 @@ export function parseMarkdownV2(src: Uint8Array): { out: Uint8Array; entities: E
         default:
           throw reservedError(c);
       }
-      nested.push({ type: type!, argument, entityOffset: utf16, byteOffset, beginPos: rs });
+      nested.push({ type: type, argument, entityOffset: utf16, byteOffset, beginPos: rs });
       continue;
     }
 
     // The end of an entity.
-    let type = top!.type;
+    let type = top.type;
     if (c === 0x0a && type !== 'BlockQuote') {
-      if (type !== 'Spoiler' || !(top!.byteOffset === i - 2 || (top!.byteOffset === i - 3 && rs !== 0 && out[rs - 1] === 0x0d))) {
-        throw endError(top!);
+      if (type !== 'Spoiler' || !(top.byteOffset === i - 2 || (top.byteOffset === i - 3 && rs !== 0 && out[rs - 1] === 0x0d))) {
+        throw endError(top);
       }
       nested.pop();
       const under = nested[nested.length - 1];
