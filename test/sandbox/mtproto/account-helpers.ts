@@ -5,7 +5,7 @@ import { Raw } from 'telegram/events/index.js';
 import { World } from '../../../src/sandbox/world/world.js';
 import { defaultWorldData } from '../../../src/sandbox/world/default-world.js';
 import type { MtprotoServer } from '../../../src/sandbox/mtproto/index.js';
-import { invokeWithTimeout, type MtprotoClient } from '../../../src/telegram/mtproto/index.js';
+import { invokeWithTimeout, type CreateMtprotoClientOptions, type MtprotoClient } from '../../../src/telegram/mtproto/index.js';
 import { Api, connect, long, SANDBOX_API_HASH, SANDBOX_API_ID } from './helpers.js';
 
 export const EXAMPLE = 191322468;
@@ -37,9 +37,9 @@ const PHONES: Record<number, [string, string]> = {
 };
 
 /** A GramJS client logged in (by code) as one of the users above. */
-export async function loginAs(server: MtprotoServer, userId: number): Promise<MtprotoClient> {
+export async function loginAs(server: MtprotoServer, userId: number, options: Partial<CreateMtprotoClientOptions> = {}): Promise<MtprotoClient> {
   const [phone, code] = PHONES[userId]!;
-  const c = await connect(server);
+  const c = await connect(server, options);
   const sent = (await invokeWithTimeout(
     c,
     new Api.auth.SendCode({ phoneNumber: phone, apiId: SANDBOX_API_ID, apiHash: SANDBOX_API_HASH, settings: new Api.CodeSettings({}) }),

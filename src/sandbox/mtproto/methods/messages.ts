@@ -173,8 +173,8 @@ export const messageMethods: MethodTable = {
       if (!m.out) throw rpcError(403, 'MESSAGE_AUTHOR_REQUIRED');
       const savedMessages = peer.type === 'user' && peer.id === me;
       if (!savedMessages && ctx.world.now() - m.date > EDIT_TIME_LIMIT) throw rpcError(400, 'MESSAGE_EDIT_TIME_EXPIRED');
-      if (req.media !== undefined) throw ERR.methodNotImplemented();
-      if (req.message === undefined) throw rpcError(400, 'MESSAGE_NOT_MODIFIED');
+      if (req.media) throw ERR.methodNotImplemented();
+      if (req.message === undefined || req.message === null) throw rpcError(400, 'MESSAGE_NOT_MODIFIED');
       const text = req.message;
       if (!m.media && text.trim() === '') throw rpcError(400, 'MESSAGE_EMPTY');
       if (m.media) checkText(text, CAPTION_LENGTH_MAX, 'MEDIA_CAPTION_TOO_LONG');
