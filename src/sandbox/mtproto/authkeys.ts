@@ -1,50 +1,10 @@
 // Auth keys the server knows, with what hangs on each: its server salt, its login, a pending
 // sign-in or 2FA check, its resolve budget and its sessions.
 
-import { randomBytes, sha1, type DerivedAuthKey } from './crypto.js';
-import type { ClientSession } from './session.js';
-import type { SrpChallenge } from './srp.js';
+import { sha1, type DerivedAuthKey } from './crypto.js';
+import { AuthKeyRecord } from './session.js';
 
-export interface KeyLogin {
-  userId: number;
-  bot: boolean;
-}
-
-export class AuthKeyRecord {
-  readonly key: Buffer;
-  readonly id: Buffer;
-  readonly idHex: string;
-  readonly auxHash: Buffer;
-  /** The one server salt of this key (GramJS starts at 0 and learns it from bad_server_salt). */
-  readonly salt: Buffer = randomBytes(8);
-  login?: KeyLogin;
-  /** After auth.sendCode. */
-  pendingCode?: { phone: string; phoneCodeHash: string; userId: number };
-  /** After SESSION_PASSWORD_NEEDED: the user whose 2FA password auth.checkPassword must prove. */
-  passwordPendingFor?: number;
-  readonly srp = new Map<bigint, SrpChallenge>();
-  /** initConnection's api_id and invokeWithLayer's layer, as last seen. */
-  apiId?: number;
-  layer?: number;
-  /** contacts.resolveUsername times (world clock, ms) inside the sliding window. */
-  resolveTimes: number[] = [];
-  floodUntilMs = 0;
-  /** upload.saveFilePart / saveBigFilePart parts by file id (decimal), then by part number. */
-  readonly uploads = new Map<string, Map<number, Buffer>>();
-  readonly sessions = new Map<string, ClientSession>();
-
-  constructor(derived: DerivedAuthKey) {
-    this.key = derived.key;
-    this.id = Buffer.from(derived.id);
-    this.idHex = this.id.toString('hex');
-    this.auxHash = Buffer.from(derived.auxHash);
-  }
-
-  /** The user the key is logged in as, or signing in as (2FA pending). */
-  get actingUserId(): number | undefined {
-    return this.login?.userId ?? this.passwordPendingFor;
-  }
-}
+export { AuthKeyRecord, type KeyLogin } from './session.js';
 
 export class AuthKeyStore {
   private readonly byId = new Map<string, AuthKeyRecord>();

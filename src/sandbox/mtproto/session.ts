@@ -2,9 +2,54 @@
 // message ids already seen, recent answers (for duplicates and resend requests), acknowledgements,
 // and the outgoing queue, flushed as single messages or msg_containers, encrypted (MTProto 2.0).
 
-import { FROM_SERVER, igeEncrypt, messageAesKeyIv, msgKeyOf, randomBytes } from './crypto.js';
-import type { AuthKeyRecord } from './authkeys.js';
+import { FROM_SERVER, igeEncrypt, messageAesKeyIv, msgKeyOf, randomBytes, type DerivedAuthKey } from './crypto.js';
+import type { SrpChallenge } from './srp.js';
 import { CTOR, TlWriter } from './tl.js';
+
+// An auth key the server knows, with what hangs on it (its salt, login, pending sign-in or 2FA
+// check, resolve budget, uploads) and its sessions: kept here, beside ClientSession, because
+// each refers to the other.
+
+export interface KeyLogin {
+  userId: number;
+  bot: boolean;
+}
+
+export class AuthKeyRecord {
+  readonly key: Buffer;
+  readonly id: Buffer;
+  readonly idHex: string;
+  readonly auxHash: Buffer;
+  /** The one server salt of this key (GramJS starts at 0 and learns it from bad_server_salt). */
+  readonly salt: Buffer = randomBytes(8);
+  login?: KeyLogin;
+  /** After auth.sendCode. */
+  pendingCode?: { phone: string; phoneCodeHash: string; userId: number };
+  /** After SESSION_PASSWORD_NEEDED: the user whose 2FA password auth.checkPassword must prove. */
+  passwordPendingFor?: number;
+  readonly srp = new Map<bigint, SrpChallenge>();
+  /** initConnection's api_id and invokeWithLayer's layer, as last seen. */
+  apiId?: number;
+  layer?: number;
+  /** contacts.resolveUsername times (world clock, ms) inside the sliding window. */
+  resolveTimes: number[] = [];
+  floodUntilMs = 0;
+  /** upload.saveFilePart / saveBigFilePart parts by file id (decimal), then by part number. */
+  readonly uploads = new Map<string, Map<number, Buffer>>();
+  readonly sessions = new Map<string, ClientSession>();
+
+  constructor(derived: DerivedAuthKey) {
+    this.key = derived.key;
+    this.id = Buffer.from(derived.id);
+    this.idHex = this.id.toString('hex');
+    this.auxHash = Buffer.from(derived.auxHash);
+  }
+
+  /** The user the key is logged in as, or signing in as (2FA pending). */
+  get actingUserId(): number | undefined {
+    return this.login?.userId ?? this.passwordPendingFor;
+  }
+}
 
 export interface Outlet {
   readonly closed: boolean;

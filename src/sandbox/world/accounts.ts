@@ -7,7 +7,7 @@
 
 import type { BotApiMessage, BotApiMessageEntity } from './botapi-types.js';
 import type { WorldUserData } from './types.js';
-import type { World } from './world.js';
+import type { BotMessageSink, WorldCore } from './core.js';
 
 export type AccountPeer = { type: 'user'; id: number } | { type: 'chat'; id: number };
 
@@ -135,7 +135,7 @@ export function peerKey(p: AccountPeer): string {
 export const MESSAGE_LENGTH_MAX = 4096;
 export const CAPTION_LENGTH_MAX = 1024;
 
-export class UserAccounts {
+export class UserAccounts implements BotMessageSink {
   private readonly accounts = new Map<number, UserAccount>();
   private readonly listeners = new Set<(e: AccountEvent) => void>();
   private originCounter = 0;
@@ -143,7 +143,17 @@ export class UserAccounts {
   /** Scheduled messages waiting in all accounts (releaseDue does nothing while 0). */
   private waiting = 0;
 
-  constructor(private readonly world: World) {}
+  constructor(private readonly world: WorldCore) {}
+
+  /** What a bot sent in a private chat reaches the user's own box (BotMessageSink). */
+  privateFromBot(botId: number, userId: number, msg: BotApiMessage): void {
+    this.fromBot(botId, userId, contentOfBotMessage(this.world, msg, this));
+  }
+
+  /** What a bot sent in a basic group reaches its members' boxes (BotMessageSink). */
+  groupFromBot(chatId: number, botId: number, msg: BotApiMessage): void {
+    this.intoGroup(chatId, botId, contentOfBotMessage(this.world, msg, this));
+  }
 
   account(userId: number): UserAccount {
     let a = this.accounts.get(userId);
@@ -299,7 +309,7 @@ export class UserAccounts {
     }
     const chat = { type: 'private' as const, id: userId, user: user as WorldUserData };
     const entities = content.entities?.length ? content.entities : undefined;
-    const fields: Parameters<World['addMessage']>[2] = { from: w.botApiUser(user) };
+    const fields: Parameters<WorldCore['addMessage']>[2] = { from: w.botApiUser(user) };
     if (content.media) {
       const f = w.storeFile(userId, content.media.kind, content.media.bytes, { name: content.media.name, mime_type: content.media.mimeType, width: content.media.width, height: content.media.height });
       if (f.kind === 'photo') fields.photo = [{ file_id: f.file_id, file_unique_id: f.file_unique_id, file_size: f.size, width: f.width ?? 1, height: f.height ?? 1 }];
@@ -443,14 +453,14 @@ export class UserAccounts {
 const mediaOfFile = new WeakMap<object, AccountMedia>();
 
 /** What a Bot API message (sent by a bot) shows in a user's box: its text or caption and its file. */
-export function contentOfBotMessage(world: World, msg: BotApiMessage): NewMessageContent {
+export function contentOfBotMessage(world: WorldCore, msg: BotApiMessage, accounts: UserAccounts): NewMessageContent {
   const fileId = msg.document?.file_id ?? msg.photo?.[msg.photo.length - 1]?.file_id;
   const stored = fileId === undefined ? undefined : world.files.get(fileId);
   let media: AccountMedia | undefined;
   if (stored) {
     media = mediaOfFile.get(stored);
     if (!media) {
-      media = world.accounts.newMedia({
+      media = accounts.newMedia({
         kind: stored.kind,
         bytes: stored.bytes,
         date: msg.date,

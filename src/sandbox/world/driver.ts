@@ -11,8 +11,11 @@ import type {
 } from './botapi-types.js';
 import { detectEntities } from './text-entities.js';
 import type { WorldBotData, WorldUserData } from './types.js';
-import type { ChatRef, UserRef, World, WorldChat } from './world.js';
-import type { AccountMessage, AccountPeer } from './accounts.js';
+import type { ChatRef, UserRef, WorldChat, WorldCore } from './core.js';
+import type { AccountMessage, AccountPeer, UserAccounts } from './accounts.js';
+
+/** The world as the driver moves it: its state and the users' own message boxes. */
+export type DrivenWorld = WorldCore & { readonly accounts: UserAccounts };
 
 export interface PrivateMessageOptions {
   /** The bot written to (default: the world's first bot). */
@@ -39,7 +42,7 @@ export interface MessageTarget {
 const START_PAYLOAD = /^[A-Za-z0-9_-]{0,64}$/;
 
 export class WorldDriver {
-  constructor(private readonly world: World) {}
+  constructor(private readonly world: DrivenWorld) {}
 
   // ---- private chats with a bot -------------------------------------------------------------
 

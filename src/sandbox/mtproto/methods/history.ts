@@ -1,8 +1,7 @@
 // Reading a user account's box: messages.getHistory, messages.search, messages.getDialogs,
 // messages.getMessages, with Telegram's offset_id / add_offset / limit paging.
 
-import type { AccountMessage, AccountPeer } from '../../world/accounts.js';
-import { peerKey } from '../../world/accounts.js';
+import { type AccountMessage, type AccountPeer, peerKey } from '../../world/accounts.js';
 import { Api } from '../gramjs.js';
 import { peersOf, tlMessage, tlPeer } from '../messages-tl.js';
 import { accountPeer, userOnly } from './account-common.js';

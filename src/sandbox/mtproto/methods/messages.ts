@@ -1,8 +1,7 @@
 // Sending and changing messages as a user account: messages.sendMessage, sendMedia,
 // forwardMessages, editMessage, deleteMessages, readHistory.
 
-import type { AccountMedia, AccountMessage, AccountPeer, NewMessageContent } from '../../world/accounts.js';
-import { CAPTION_LENGTH_MAX, MESSAGE_LENGTH_MAX } from '../../world/accounts.js';
+import { type AccountMedia, type AccountMessage, type AccountPeer, type NewMessageContent, CAPTION_LENGTH_MAX, MESSAGE_LENGTH_MAX } from '../../world/accounts.js';
 import type { BotApiMessageEntity } from '../../world/botapi-types.js';
 import { ERR, rpcError } from '../errors.js';
 import { Api, big } from '../gramjs.js';
