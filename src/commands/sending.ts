@@ -4,7 +4,7 @@
 
 import type { PeerRef } from '../peers/ref.js';
 import type { BotSender } from '../telegram/botapi/sender.js';
-import type { MessageContent, ParseMode } from '../telegram/sender.js';
+import { cannotText, type MessageContent, type ParseMode } from '../telegram/sender.js';
 import { resolveSendTarget, targetOfPeer, type SendTarget } from '../telegram/botapi/target.js';
 import { consentGate, recordSendOutcome } from '../telegram/botapi/consent.js';
 import { explainLocalRefusal, explainSendFailure } from '../telegram/botapi/explain.js';
@@ -95,6 +95,12 @@ export async function sendParts(ctx: CommandContext, p: Prepared, parts: Part[])
   let to = p.to;
   for (let i = 0; i < parts.length; i++) {
     const { content, replyTo, disablePreview } = parts[i]!;
+    // What this identity can not send is refused here, in its words (the bot sends every kind today).
+    const cannot = content.kind === 'text' ? undefined : cannotText(p.sender, content.kind);
+    if (cannot !== undefined) {
+      results.push(fail(ErrorCode.BAD_ARGUMENT, `${cannot}: not sent to ${to.name}`, { failure: 'usage' }));
+      break;
+    }
     const outcome = await p.sender.sendMessage(to.target, content, {
       replyTo,
       disablePreview,
