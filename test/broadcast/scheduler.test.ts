@@ -23,7 +23,7 @@ function jobs(n: number): BroadcastJob[] {
   return Array.from({ length: n }, (_, i) => ({ index: i, chatId: 5000 + i, cls: 'private' as const }));
 }
 
-const ok = (messageId: number): SendOutcome => ({ ok: true, chatId: 0, messageId, date: 0, message: {} as never, attempts: 1, waitedMs: 0 });
+const ok = (messageId: number): SendOutcome => ({ ok: true, chatId: 0, messageId, date: 0, message: {} as never, chatType: 'private', attempts: 1, waitedMs: 0 });
 const failure = (reason: SendFailure['reason'], more: Partial<SendFailure> = {}): SendFailure => ({
   ok: false,
   chatId: 0,
