@@ -10,6 +10,7 @@ import { TgshError, ErrorCode } from '../core/errors.js';
 import type { Changes, Notice, PeerBackend, PeerIndex } from './backend.js';
 import { ConfDriver, CorruptFileError, ensurePrivateDir } from './conf-driver.js';
 import type { LockOptions } from './lock.js';
+import { PollerLocks } from './poller-lock.js';
 import { PeerRepository } from './repository.js';
 import { checkRecord, CURRENT_SCHEMA, emptyDoc, keyOf, keyOfEntry, migrate, SchemaError, type PeerDoc, type StateEntry } from './schema.js';
 
@@ -30,12 +31,13 @@ export class ConfBackend implements PeerBackend {
   private rewrite = false;
   /** Why this store may not write (a file of a newer schema). */
   private readOnly: string | undefined;
-  private readonly pollers = new Map<number, () => Promise<void>>();
+  private readonly pollers: PollerLocks;
 
   constructor(opts: ConfBackendOptions) {
     this.file = opts.file;
     this.lockOptions = opts.lock ?? {};
     this.driver = new ConfDriver(opts.file, { serialize: (doc) => JSON.stringify(doc), withInternalKey: true });
+    this.pollers = new PollerLocks(opts.file, opts.lock);
   }
 
   get location(): string {
@@ -206,20 +208,12 @@ export class ConfBackend implements PeerBackend {
     repo.internal = doc.__internal__ ?? {};
   }
 
-  /** A lock file per bot next to the store (proper-lockfile: stale after a crash, taken over). */
-  async tryAcquirePoller(botId: number): Promise<boolean> {
-    if (this.pollers.has(botId)) return true;
-    const { tryAcquireLock } = await import('./lock.js');
-    const release = await tryAcquireLock(`${this.file}.poller-${botId}`, this.lockOptions);
-    if (!release) return false;
-    this.pollers.set(botId, release);
-    return true;
+  tryAcquirePoller(botId: number): Promise<boolean> {
+    return this.pollers.tryAcquire(botId);
   }
 
-  async releasePoller(botId: number): Promise<void> {
-    const release = this.pollers.get(botId);
-    this.pollers.delete(botId);
-    await release?.();
+  releasePoller(botId: number): Promise<void> {
+    return this.pollers.release(botId);
   }
 
   tombstones(): Iterable<[string, number]> {
@@ -231,7 +225,7 @@ export class ConfBackend implements PeerBackend {
   }
 
   async close(): Promise<void> {
-    for (const id of [...this.pollers.keys()]) await this.releasePoller(id);
+    await this.pollers.releaseAll();
   }
 
   async destroy(): Promise<void> {

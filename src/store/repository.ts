@@ -308,6 +308,11 @@ export class PeerRepository implements PeerIndex {
     return this.changes.peers.size > 0 || this.changes.state.size > 0;
   }
 
+  /** The pending changes, to read (not to take). */
+  pendingChanges(): Readonly<Changes> {
+    return this.changes;
+  }
+
   isDirty(key: string): boolean {
     return this.changes.peers.has(key);
   }
