@@ -42,7 +42,7 @@ export interface PeerStoreOptions {
 export class PeerStore implements StoreContext {
   readonly settings: SettingsStore;
   readonly credentials: CredentialsStore;
-  readonly backend: PeerBackend;
+  private currentBackend: PeerBackend;
   readonly clock: () => number;
   private idx: PeerIndex = new PeerRepository();
   private notice: Notice;
@@ -57,9 +57,26 @@ export class PeerStore implements StoreContext {
     this.settings = opts.settings;
     this.credentials = opts.credentials;
     this.clock = opts.clock ?? Date.now;
-    if (opts.backend) this.backend = opts.backend;
-    else if (opts.file) this.backend = new ConfBackend({ file: opts.file, lock: opts.lock });
+    if (opts.backend) this.currentBackend = opts.backend;
+    else if (opts.file) this.currentBackend = new ConfBackend({ file: opts.file, lock: opts.lock });
     else throw new TypeError('PeerStore needs a file or a backend');
+  }
+
+  /** Where the peers are kept now. */
+  get backend(): PeerBackend {
+    return this.currentBackend;
+  }
+
+  /**
+   * Moves this store onto another backend that already holds its peers (store migrate): pending
+   * changes are flushed to the old one first, then it is closed and the new one opened.
+   */
+  async switchBackend(next: PeerBackend): Promise<void> {
+    await this.flush();
+    const old = this.currentBackend;
+    this.idx = await next.open((t) => this.notice(t));
+    this.currentBackend = next;
+    await old.close();
   }
 
   /** Where the peers are (the conf file, the SQLite file, a URL without its password). */
