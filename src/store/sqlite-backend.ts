@@ -73,15 +73,19 @@ export class SqliteBackend implements PeerBackend {
 
   private write(sql: SqliteDb, changes: Changes, now: number): void {
     const s = sql.s;
+    // Under the write lock: a file with no peers and no tombstones holds nothing to merge with
+    // (a first import, a migration), so the per-record reads are skipped.
+    const empty = sql.count() === 0 && s.tombCount.get()?.n === 0;
     let added = 0;
     for (const [key, ch] of changes.peers) {
-      const theirs = s.head.get(key);
-      const tomb = s.tomb.get(key)?.at;
+      const head = empty ? undefined : s.head.get(key);
+      const theirs = head?.updated_at != null ? { updated_at: head.updated_at, print_name: head.print_name!, data: head.data } : undefined;
+      const tomb = head?.tomb ?? undefined;
       if (typeof ch === 'number') {
         if (theirs && theirs.updated_at > ch) continue;
         if (theirs) {
           s.deletePeer.run(key);
-          s.deleteUsernamesOf.run(key);
+          sql.dropUsernamesOf(key, theirs.data);
           added--;
         }
         s.setTomb.run(key, ch);
@@ -94,17 +98,21 @@ export class SqliteBackend implements PeerBackend {
       // The name the file gives this peer stays (stable once given), unless it is the no-name
       // placeholder and this process learned a real name.
       if (theirs && theirs.print_name !== name && (!isPlaceholderPrintName(theirs.print_name, cls, ch.id) || isPlaceholderPrintName(name, cls, ch.id))) name = theirs.print_name;
-      const holder = s.keyByPrintName.get(name);
-      if (holder && holder.key !== key) {
+      let rec: PeerRecord = name === ch.printName ? ch : { ...ch, printName: name };
+      try {
+        s.upsertPeer.run(key, name, name.toLowerCase(), t, JSON.stringify(rec));
+      } catch (e) {
+        // Another peer holds the name in the file: this one takes the next free one.
+        if ((e as { code?: string }).code !== 'SQLITE_CONSTRAINT_UNIQUE') throw e;
         const base = printNameBaseOf({ cls, id: ch.id, firstName: ch.firstName, lastName: ch.lastName, title: ch.title });
         name = uniquePrintName(base, (n) => {
-          const h = s.keyByPrintName.get(n);
-          return h !== undefined && h.key !== key;
+          const h = sql.keyOfPrintName(n);
+          return h !== undefined && h !== key;
         });
+        rec = { ...ch, printName: name };
+        s.upsertPeer.run(key, name, name.toLowerCase(), t, JSON.stringify(rec));
       }
-      const rec: PeerRecord = name === ch.printName ? ch : { ...ch, printName: name };
-      s.upsertPeer.run(key, name, name.toLowerCase(), t, JSON.stringify(rec));
-      if (theirs) s.deleteUsernamesOf.run(key);
+      if (theirs) sql.dropUsernamesOf(key, theirs.data);
       else added++;
       const checked = rec.usernamesCheckedAt ?? 0;
       for (const u of rec.usernames) s.claimUsername.run(u.toLowerCase(), u, key, checked);

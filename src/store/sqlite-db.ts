@@ -5,8 +5,11 @@
 // same at ten peers as at a million.
 //
 // Schema 1:
-//   peers(key 'class:id' PK, print_name UNIQUE, pn_lower (indexed), updated_at, data JSON record)
-//   usernames(name lower-cased PK, display, key (indexed), checked_at): who holds a username now
+//   peers(key 'class:id' PK, print_name, pn_lower, updated_at, data JSON record); one unique index
+//     on (pn_lower, print_name) serves exact, case-insensitive and prefix lookups, and keeps print
+//     names unique (pn_lower is a function of print_name)
+//   usernames(name lower-cased PK, display, key, checked_at): who holds a username now (a record's
+//     own entries are found through its usernames: no index on key, one b-tree less per insert)
 //   tombstones(key PK, at): forgotten peers, kept TOMBSTONE_TTL_MS
 //   state(name PK, value JSON, updated_at): update offsets per bot...
 //   meta(name PK, value): peer_count (kept by each write transaction: count(*) is a full scan)
@@ -23,22 +26,21 @@ const MIGRATIONS: Record<number, string> = {
   1: `
     CREATE TABLE peers (
       key TEXT PRIMARY KEY,
-      print_name TEXT NOT NULL UNIQUE,
+      print_name TEXT NOT NULL,
       pn_lower TEXT NOT NULL,
       updated_at INTEGER NOT NULL,
       data TEXT NOT NULL
-    );
-    CREATE INDEX peers_pn_lower ON peers(pn_lower);
+    ) WITHOUT ROWID;
+    CREATE UNIQUE INDEX peers_names ON peers(pn_lower, print_name);
     CREATE TABLE usernames (
       name TEXT PRIMARY KEY,
       display TEXT NOT NULL,
       key TEXT NOT NULL,
       checked_at INTEGER NOT NULL
-    );
-    CREATE INDEX usernames_key ON usernames(key);
-    CREATE TABLE tombstones (key TEXT PRIMARY KEY, at INTEGER NOT NULL);
-    CREATE TABLE state (name TEXT PRIMARY KEY, value TEXT NOT NULL, updated_at INTEGER NOT NULL);
-    CREATE TABLE meta (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
+    ) WITHOUT ROWID;
+    CREATE TABLE tombstones (key TEXT PRIMARY KEY, at INTEGER NOT NULL) WITHOUT ROWID;
+    CREATE TABLE state (name TEXT PRIMARY KEY, value TEXT NOT NULL, updated_at INTEGER NOT NULL) WITHOUT ROWID;
+    CREATE TABLE meta (name TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
     INSERT INTO meta(name, value) VALUES ('peer_count', 0);
   `,
 };
@@ -56,8 +58,9 @@ export class SqliteDb {
   readonly newerSchema: number | undefined;
   readonly s: {
     peer: Statement<[string], PeerRow>;
-    head: Statement<[string], { updated_at: number; print_name: string }>;
-    keyByPrintName: Statement<[string], { key: string }>;
+    head: Statement<[string], { updated_at: number | null; print_name: string | null; data: string | null; tomb: number | null }>;
+    tombCount: Statement<[], { n: number }>;
+    keyByPrintName: Statement<[string, string], { key: string }>;
     keyByUsername: Statement<[string], { key: string; checked_at: number }>;
     printNameByLower: Statement<[string], { key: string; print_name: string }>;
     completePrintNames: Statement<[string, string, number], { key: string; print_name: string; pn_lower: string }>;
@@ -68,7 +71,7 @@ export class SqliteDb {
     addCount: Statement<[number], unknown>;
     upsertPeer: Statement<[string, string, string, number, string], unknown>;
     deletePeer: Statement<[string], unknown>;
-    deleteUsernamesOf: Statement<[string], unknown>;
+    dropUsername: Statement<[string, string], unknown>;
     claimUsername: Statement<[string, string, string, number], unknown>;
     tomb: Statement<[string], { at: number }>;
     setTomb: Statement<[string, number], unknown>;
@@ -91,13 +94,16 @@ export class SqliteDb {
     db.pragma('journal_mode = WAL');
     // FULL: a transaction reported committed survives a crash of the machine, not only of the process.
     db.pragma('synchronous = FULL');
+    // 64 MB of page cache: a big write transaction (an import) touches many index pages.
+    db.pragma('cache_size = -65536');
     const version = db.pragma('user_version', { simple: true }) as number;
     this.newerSchema = version > SQLITE_SCHEMA ? version : undefined;
     if (version < SQLITE_SCHEMA) this.migrate();
     this.s = {
       peer: db.prepare('SELECT key, print_name, updated_at, data FROM peers WHERE key = ?'),
-      head: db.prepare('SELECT updated_at, print_name FROM peers WHERE key = ?'),
-      keyByPrintName: db.prepare('SELECT key FROM peers WHERE print_name = ?'),
+      head: db.prepare('SELECT p.updated_at, p.print_name, p.data, t.at AS tomb FROM (SELECT ? AS k) x LEFT JOIN peers p ON p.key = x.k LEFT JOIN tombstones t ON t.key = x.k'),
+      tombCount: db.prepare('SELECT count(*) AS n FROM (SELECT 1 FROM tombstones LIMIT 1)'),
+      keyByPrintName: db.prepare('SELECT key FROM peers WHERE pn_lower = ? AND print_name = ?'),
       keyByUsername: db.prepare('SELECT key, checked_at FROM usernames WHERE name = ?'),
       printNameByLower: db.prepare('SELECT key, print_name FROM peers WHERE pn_lower = ? ORDER BY print_name LIMIT 8'),
       completePrintNames: db.prepare('SELECT key, print_name, pn_lower FROM peers WHERE pn_lower >= ? AND pn_lower < ? ORDER BY pn_lower, print_name LIMIT ?'),
@@ -111,7 +117,7 @@ export class SqliteDb {
           'ON CONFLICT(key) DO UPDATE SET print_name = excluded.print_name, pn_lower = excluded.pn_lower, updated_at = excluded.updated_at, data = excluded.data',
       ),
       deletePeer: db.prepare('DELETE FROM peers WHERE key = ?'),
-      deleteUsernamesOf: db.prepare('DELETE FROM usernames WHERE key = ?'),
+      dropUsername: db.prepare('DELETE FROM usernames WHERE name = ? AND key = ?'),
       // The fresher claim on a username wins (the other record is out of date).
       claimUsername: db.prepare(
         'INSERT INTO usernames(name, display, key, checked_at) VALUES (?, ?, ?, ?) ' +
@@ -151,6 +157,24 @@ export class SqliteDb {
         .immediate();
       if (done) return;
     }
+  }
+
+  /** The key of the peer with this exact print name. */
+  keyOfPrintName(name: string): string | undefined {
+    return this.s.keyByPrintName.get(name.toLowerCase(), name)?.key;
+  }
+
+  /** Drops the username entries a stored record holds (those other records took are theirs). */
+  dropUsernamesOf(key: string, data: string | null): void {
+    if (!data) return;
+    let names: unknown;
+    try {
+      names = (JSON.parse(data) as { usernames?: unknown }).usernames;
+    } catch {
+      return;
+    }
+    if (!Array.isArray(names)) return;
+    for (const u of names) if (typeof u === 'string') this.s.dropUsername.run(u.toLowerCase(), key);
   }
 
   count(): number {

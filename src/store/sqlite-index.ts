@@ -17,17 +17,38 @@ import { TopK } from './top-k.js';
 const NO_KEYS: string[] = [];
 /** Past the last character a lower-cased prefix can continue with (for `>= p AND < p + END`). */
 const END = '\uffff';
+const EMPTY_RECHECK_MS = 1000;
 
 export class SqliteIndex implements PeerIndex {
   private overlay = new PeerRepository();
   /** Per print-name base, the lowest `#k` that may be free (as in PeerRepository). */
   private readonly suffixHint = new Map<string, number>();
 
+  /** Keys known not to be in the file (since the last flush): a repeated miss costs no query. */
+  private absent = new Set<string>();
+  /** The file held no peers when last checked (at most EMPTY_RECHECK_MS ago): lookups skip it. */
+  private emptyUntil = 0;
+
   constructor(private readonly sql: SqliteDb) {}
 
   /** After a flush wrote every change: forget what was read, so other processes' writes show. */
   reset(): void {
     if (!this.overlay.hasChanges()) this.overlay = new PeerRepository();
+    this.absent = new Set();
+    this.emptyUntil = 0;
+  }
+
+  /**
+   * True when the file holds no peers. Checked at most every EMPTY_RECHECK_MS: a first import
+   * into a new file (millions of lookups that all miss) asks the file once a second, not once a
+   * lookup. Another process's first peers show within that time, as after a flush.
+   */
+  private fileEmpty(): boolean {
+    const now = Date.now();
+    if (now < this.emptyUntil) return true;
+    if (this.sql.count() !== 0) return false;
+    this.emptyUntil = now + EMPTY_RECHECK_MS;
+    return true;
   }
 
   private hidden(key: string): boolean {
@@ -50,8 +71,9 @@ export class SqliteIndex implements PeerIndex {
   get size(): number {
     let n = this.sql.count();
     const { peers } = this.overlay.pendingChanges();
+    const empty = this.fileEmpty();
     for (const [key, ch] of peers) {
-      const inFile = this.sql.s.exists.get(key) !== undefined;
+      const inFile = !empty && !this.absent.has(key) && this.sql.s.exists.get(key) !== undefined;
       if (typeof ch === 'number' && inFile) n--;
       else if (typeof ch !== 'number' && !inFile) n++;
     }
@@ -60,9 +82,12 @@ export class SqliteIndex implements PeerIndex {
 
   get(key: string): PeerRecord | undefined {
     const mine = this.overlay.get(key);
-    if (mine || this.overlay.tombstones.has(key)) return mine;
+    if (mine || this.overlay.tombstones.has(key) || this.absent.has(key) || this.fileEmpty()) return mine;
     const row = this.sql.s.peer.get(key);
-    if (!row) return undefined;
+    if (!row) {
+      this.absent.add(key);
+      return undefined;
+    }
     const rec = this.fromRow(row);
     if (rec) this.overlay.put(rec, { dirty: false, isNew: true });
     return rec;
@@ -70,7 +95,7 @@ export class SqliteIndex implements PeerIndex {
 
   byUsername(name: string): PeerRecord | undefined {
     const mine = this.overlay.byUsername(name);
-    if (mine) return mine;
+    if (mine || this.fileEmpty()) return mine;
     const hit = this.sql.s.keyByUsername.get(name.toLowerCase());
     if (!hit || this.hidden(hit.key)) return undefined;
     return this.get(hit.key);
@@ -78,10 +103,10 @@ export class SqliteIndex implements PeerIndex {
 
   byPrintName(name: string): PeerRecord | undefined {
     const mine = this.overlay.byPrintName(name);
-    if (mine) return mine;
-    const hit = this.sql.s.keyByPrintName.get(name);
-    if (!hit || this.hidden(hit.key)) return undefined;
-    return this.get(hit.key);
+    if (mine || this.fileEmpty()) return mine;
+    const hit = this.sql.keyOfPrintName(name);
+    if (!hit || this.hidden(hit)) return undefined;
+    return this.get(hit);
   }
 
   byBotApiChatId(chatId: number): PeerRecord | undefined {
@@ -93,7 +118,7 @@ export class SqliteIndex implements PeerIndex {
 
   printNameIgnoringCase(name: string): string | undefined {
     const mine = this.overlay.printNameIgnoringCase(name);
-    if (mine) return mine;
+    if (mine || this.fileEmpty()) return mine;
     for (const row of this.sql.s.printNameByLower.all(name.toLowerCase())) if (!this.hidden(row.key)) return row.print_name;
     return undefined;
   }
@@ -129,8 +154,9 @@ export class SqliteIndex implements PeerIndex {
 
   isPrintNameTaken(name: string, exceptKey?: string): boolean {
     if (this.overlay.isPrintNameTaken(name, exceptKey)) return true;
-    const hit = this.sql.s.keyByPrintName.get(name);
-    return hit !== undefined && hit.key !== exceptKey && !this.hidden(hit.key);
+    if (this.fileEmpty()) return false;
+    const hit = this.sql.keyOfPrintName(name);
+    return hit !== undefined && hit !== exceptKey && !this.hidden(hit);
   }
 
   freePrintName(rec: PeerRecord, key = keyOf(rec), alsoTaken?: string): string {
@@ -146,6 +172,7 @@ export class SqliteIndex implements PeerIndex {
   /** Keys of records in the file (not in the overlay) whose claim on one of these usernames is indexed. */
   private fileRivals(key: string, rec: PeerRecord, found: string[]): string[] {
     let out = found;
+    if (rec.usernames.length === 0 || this.fileEmpty()) return out;
     for (const u of rec.usernames) {
       const hit = this.sql.s.keyByUsername.get(u.toLowerCase());
       if (!hit || hit.key === key || this.hidden(hit.key)) continue;
@@ -160,6 +187,7 @@ export class SqliteIndex implements PeerIndex {
     const key = keyOf(rec);
     // A record new to this process may still be in the file (an import of a peer not yet read).
     if (!this.overlay.has(key)) this.get(key);
+    this.absent.delete(key);
     return this.fileRivals(key, rec, this.overlay.put(rec, { isNew: opts.isNew && !this.overlay.has(key) }));
   }
 
@@ -173,6 +201,7 @@ export class SqliteIndex implements PeerIndex {
 
   remove(key: string, at: number): PeerRecord | undefined {
     const old = this.get(key);
+    this.absent.delete(key);
     this.overlay.remove(key, at);
     return old;
   }

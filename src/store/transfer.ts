@@ -28,6 +28,32 @@ export interface ExportDocument {
   peers: PeerRecord[];
 }
 
+/** Fields importedRecord sets itself (the others are copied as they are, but updatedAt). */
+const BUILT = new Set(['kind', 'id', 'usernames', 'printName', 'botApiChatId', 'sources', 'firstSeen', 'lastSeen', 'updatedAt']);
+
+/**
+ * A new record from an imported one, built field by field: no `delete` (a deleted property turns
+ * the object into a slow dictionary) and the same leading shape for every record.
+ */
+function importedRecord(r: PeerRecord, now: number): PeerRecord {
+  const given = r.sources;
+  const sources: PeerSource[] = !given || given.length === 0 ? ['import'] : given.includes('import') ? [...new Set(given)] : [...new Set(given), 'import'];
+  const rec: PeerRecord = {
+    kind: r.kind,
+    id: r.id,
+    usernames: dedupeUsernames(r.usernames ?? []),
+    printName: '',
+    botApiChatId: botApiChatIdOf(r.kind, r.id),
+    sources,
+    firstSeen: r.firstSeen ?? now,
+    lastSeen: r.lastSeen ?? r.firstSeen ?? now,
+  };
+  const from = r as unknown as Record<string, unknown>;
+  const to = rec as unknown as Record<string, unknown>;
+  for (const k in from) if (!BUILT.has(k) && from[k] !== undefined) to[k] = from[k];
+  return rec;
+}
+
 /** Every peer as a versioned document (no credentials, no settings). */
 export function exportDocument(ctx: StoreContext): ExportDocument {
   const order: Record<string, number> = { user: 0, chat: 1, channel: 2 };
@@ -61,16 +87,7 @@ function importOne(ctx: StoreContext, r: PeerRecord): keyof ImportReport {
   const existing = ctx.index.get(key);
   const now = ctx.clock();
   if (!existing) {
-    const rec: PeerRecord = {
-      ...r,
-      usernames: dedupeUsernames(r.usernames ?? []),
-      printName: '',
-      botApiChatId: botApiChatIdOf(r.kind, r.id),
-      sources: [...new Set<PeerSource>([...(r.sources ?? []), 'import'])],
-      firstSeen: r.firstSeen ?? now,
-      lastSeen: r.lastSeen ?? r.firstSeen ?? now,
-    };
-    delete rec.updatedAt;
+    const rec = importedRecord(r, now);
     rec.printName = r.printName && !ctx.index.isPrintNameTaken(r.printName, key) && !/[\s#$@]/.test(r.printName.replace(/#\d+$/, '')) ? r.printName : ctx.index.freePrintName(rec, key);
     if (hasPlaceholderName(rec) && (rec.firstName || rec.lastName || rec.title)) rec.printName = ctx.index.freePrintName({ ...rec, printName: '' }, key);
     rec.updatedAt = ctx.stamp();
