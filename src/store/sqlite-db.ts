@@ -92,8 +92,10 @@ export class SqliteDb {
     this.db = new Driver(file, { timeout: 15_000 });
     const db = this.db;
     db.pragma('journal_mode = WAL');
-    // FULL: a transaction reported committed survives a crash of the machine, not only of the process.
-    db.pragma('synchronous = FULL');
+    // NORMAL in WAL mode: a committed transaction survives the process being killed (SIGKILL, OOM)
+    // at any point; only a power loss may take the last commits. FULL would add an fsync to every
+    // flush (one command, one flush).
+    db.pragma('synchronous = NORMAL');
     // 64 MB of page cache: a big write transaction (an import) touches many index pages.
     db.pragma('cache_size = -65536');
     const version = db.pragma('user_version', { simple: true }) as number;
