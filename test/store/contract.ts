@@ -299,6 +299,23 @@ export function testPeerStoreBackend(name: string, makeFixture: () => Promise<Ba
       expect(() => again.importDocument({ format: 'other' })).toThrow(/not a tgsh export/);
     });
 
+    it('lets exactly one backend poll a bot at a time', async () => {
+      const { fx } = await setup();
+      const a = fx.backend();
+      const b = fx.backend();
+      await a.open(() => {});
+      await b.open(() => {});
+      expect(await a.tryAcquirePoller(77)).toBe(true);
+      expect(await a.tryAcquirePoller(77)).toBe(true);
+      expect(await b.tryAcquirePoller(77)).toBe(false);
+      expect(await b.tryAcquirePoller(78)).toBe(true);
+      await a.releasePoller(77);
+      expect(await b.tryAcquirePoller(77)).toBe(true);
+      await b.close();
+      expect(await a.tryAcquirePoller(78)).toBe(true);
+      await a.close();
+    });
+
     it('persists across reopen, and two stores writing at once lose nothing', async () => {
       const { s, reopen } = await setup();
       const other = await reopen();
