@@ -22,6 +22,8 @@ export interface CliOptions {
   sandbox: boolean;
   world?: string;
   maxWait?: string;
+  /** --store conf|sqlite|postgres://... */
+  store?: string;
   phone?: string;
   code?: string;
   passwordFile?: string;
@@ -113,6 +115,7 @@ export function parseCli(argv: readonly string[]): CliParse {
       sandbox: v.sandbox ?? false,
       world: v.world,
       maxWait: v['max-wait'],
+      store: v.store,
       phone: v.phone,
       code: v.code,
       passwordFile: v['password-file'],
@@ -156,6 +159,7 @@ Modes and output:
 Profile:
   -p, --profile NAME       separate peer store, history and sessions (default: default)
   --config-dir DIR         where profiles live (env TGSH_HOME; default ~/.config/tgsh)
+  --store conf|sqlite|URL  where the profile keeps its peers (env TGSH_STORE; remembered; default conf)
 
 Telegram (flags override the environment, which overrides what the profile has saved):
   -b, --bot-token TOKEN    the bot's token from @BotFather (env TG_BOT_TOKEN; also --bot=TOKEN)

@@ -73,6 +73,11 @@ export function resolveConfig(cli: CliOptions, env: NodeJS.ProcessEnv, stdoutIsT
   const mtprotoTimeoutSeconds = timeout('TGSH_MTPROTO_TIMEOUT');
   if (typeof mtprotoTimeoutSeconds === 'string') return { ok: false, error: mtprotoTimeoutSeconds };
 
+  const storeGiven = pick(cli.store, '--store', 'TGSH_STORE');
+  if (storeGiven && !/^(conf|json|sqlite|postgres(ql)?:\/\/.+)$/i.test(storeGiven.value.trim())) {
+    return { ok: false, error: `${storeGiven.from}: must be conf, sqlite or a postgres:// URL` };
+  }
+
   const password = env.TG_PASSWORD;
   const noColor = cli.noColor || (env.NO_COLOR !== undefined && env.NO_COLOR !== '') || env.TERM === 'dumb';
   const common = {
@@ -84,6 +89,7 @@ export function resolveConfig(cli: CliOptions, env: NodeJS.ProcessEnv, stdoutIsT
     quiet: cli.quiet,
     waitDialogs: cli.waitDialogs,
     maxWaitSeconds,
+    store: storeGiven?.value.trim(),
     botApiTimeoutSeconds,
     mtprotoTimeoutSeconds,
     phone: pick(cli.phone, '--phone', 'TG_PHONE')?.value,

@@ -19,6 +19,7 @@ import { forget } from './forget.js';
 import { purge } from './purge.js';
 import { exportPeers } from './export.js';
 import { importPeers } from './import.js';
+import { store } from './store.js';
 import { settings } from './settings.js';
 import { msg } from './msg.js';
 import { sendText } from './send-text.js';
@@ -47,6 +48,7 @@ export const BUILTIN_COMMANDS: readonly CommandSpec[] = [
   purge,
   exportPeers,
   importPeers,
+  store,
   settings,
   sync,
   msg,

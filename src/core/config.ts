@@ -27,6 +27,8 @@ export interface Config {
   sandboxBanner?: boolean;
   /** Longest flood wait to sit out, in seconds (0: never wait). */
   maxWaitSeconds: number;
+  /** --store / TGSH_STORE: conf, sqlite or a postgres:// URL (the profile remembers it once used). */
+  store?: string;
   /** Bot API request timeout in seconds (env TGSH_BOT_API_TIMEOUT; default 30). */
   botApiTimeoutSeconds?: number;
   /** Bound on every MTProto call and on connecting, in seconds (env TGSH_MTPROTO_TIMEOUT; default 10). */

@@ -20,6 +20,7 @@ export const OPTIONS = {
   sandbox: { type: 'boolean' },
   world: { type: 'string' },
   'max-wait': { type: 'string' },
+  store: { type: 'string' },
   phone: { type: 'string' },
   code: { type: 'string' },
   'password-file': { type: 'string' },

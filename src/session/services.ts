@@ -57,7 +57,7 @@ export class Services {
       const { openPeerStore } = await import('../store/index.js');
       let store: PeerStore;
       try {
-        store = await openPeerStore({ paths: this.paths, notice });
+        store = await openPeerStore({ paths: this.paths, notice, store: this.config.store });
       } catch (e) {
         if (e instanceof TgshError) throw e;
         throw new TgshError(ErrorCode.INTERNAL, `can not open the peer store ${this.paths.peers}: ${e instanceof Error ? e.message : String(e)}`, {

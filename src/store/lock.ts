@@ -133,6 +133,16 @@ export async function acquireLock(file: string, opts: LockOptions = {}): Promise
   }
 }
 
+/** Takes the lock on `file` when it is free (or held by a dead process); undefined when another live process holds it. */
+export async function tryAcquireLock(file: string, opts: LockOptions = {}): Promise<Release | undefined> {
+  try {
+    return await acquireLock(file, { ...opts, timeoutMs: 0 });
+  } catch (e) {
+    if (e instanceof TgshError) return undefined;
+    throw e;
+  }
+}
+
 /** Removes owner notes of dead processes of this machine (left by a kill between note and lock). */
 export function removeDeadNotes(file: string): void {
   for (const n of listNotes(file)) if (n.host === HOST && n.pid !== process.pid && !processAlive(n.pid)) removeNote(n.path);

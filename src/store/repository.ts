@@ -7,19 +7,15 @@ import { isPlaceholderPrintName, printNameBaseOf } from '../peers/print-name.js'
 import { botApiChatIdOf, peerClassOf, type PeerRecord } from '../peers/types.js';
 import { splitBotApiChatId } from '../peers/ref.js';
 import { checkRecord, keyOf, peerKey, type PeerDoc, type StateEntry, PEERS_FORMAT, CURRENT_SCHEMA } from './schema.js';
+import type { Changes, PeerIndex } from './backend.js';
+import { TopK } from './top-k.js';
+
+export type { Change, Changes } from './backend.js';
 
 const NO_KEYS: string[] = [];
 
-/** A change waiting for the next flush. */
-/** The record to write, or the time it was deleted (a tombstone). */
-export type Change = PeerRecord | number;
-
-export interface Changes {
-  peers: Map<string, Change>;
-  state: Map<string, StateEntry>;
-}
-
-export class PeerRepository {
+/** The in-memory PeerIndex: what resident backends (conf, memory) load everything into. */
+export class PeerRepository implements PeerIndex {
   private readonly records = new Map<string, PeerRecord>();
   private readonly usernameIndex = new Map<string, string>();
   private readonly printNameIndex = new Map<string, string>();
@@ -78,6 +74,41 @@ export class PeerRepository {
   }
   printNames(): IterableIterator<string> {
     return this.printNameIndex.keys();
+  }
+
+  printNameIgnoringCase(name: string): string | undefined {
+    const l = name.toLowerCase();
+    for (const n of this.printNameIndex.keys()) if (n.toLowerCase() === l) return n;
+    return undefined;
+  }
+
+  /** One pass over the index (a few ms at 100k peers), keeping only the first `limit` in order. */
+  completePrintNames(prefixLower: string, limit: number): string[] {
+    const names = new TopK(limit);
+    for (const n of this.printNameIndex.keys()) {
+      const l = n.toLowerCase();
+      if (l.startsWith(prefixLower)) names.offer(l, n);
+    }
+    return names.values();
+  }
+
+  completeUsernames(prefixLower: string, limit: number): string[] {
+    const users = new TopK(limit);
+    for (const [l, key] of this.usernameIndex) {
+      if (!l.startsWith(prefixLower) || !users.wouldTake(l)) continue;
+      const rec = this.records.get(key);
+      users.offer(l, '@' + (rec?.usernames.find((u) => u.toLowerCase() === l) ?? l));
+    }
+    return users.values();
+  }
+
+  getState(name: string): StateEntry | undefined {
+    return this.state.get(name);
+  }
+
+  /** True when the record is held here (loaded or changed). */
+  has(key: string): boolean {
+    return this.records.has(key);
   }
 
   isPrintNameTaken(name: string, exceptKey?: string): boolean {
@@ -275,6 +306,11 @@ export class PeerRepository {
 
   hasChanges(): boolean {
     return this.changes.peers.size > 0 || this.changes.state.size > 0;
+  }
+
+  /** The pending changes, to read (not to take). */
+  pendingChanges(): Readonly<Changes> {
+    return this.changes;
   }
 
   isDirty(key: string): boolean {

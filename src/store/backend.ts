@@ -1,0 +1,105 @@
+// The seam between the peer store service (peer-store.ts: the rules) and where peers are kept
+// (a backend: driver + repository). Layers, as in mtcute's storage:
+//   driver     - the file, database or server (conf-driver.ts, better-sqlite3, pg);
+//   repository - a `PeerIndex`: the synchronous lookups and the pending changes of this process;
+//   service    - PeerStore: upsert/merge rules, the per-bot ledger, TTLs, purge, export/import.
+// A backend opens (load, migrate, recover), answers lookups through its index, applies the
+// changes the service collected (under its own lock or transaction, merging what other processes
+// wrote), and can be destroyed. Two shapes fit the same interface:
+//   - resident (conf, memory, postgres' cache): open loads every record into a PeerRepository;
+//   - indexed (sqlite): open costs O(1); the index answers each lookup with an indexed query and
+//     keeps in memory only the records this process touched until the next apply.
+
+import type { PeerRecord } from '../peers/types.js';
+import type { StateEntry } from './schema.js';
+
+export type StoreKind = 'conf' | 'memory' | 'sqlite' | 'postgres';
+
+/** The record to write, or the time it was deleted (a tombstone). */
+export type Change = PeerRecord | number;
+
+/** What a flush hands to the backend: changed records and tombstones by `class:id`, and state entries. */
+export interface Changes {
+  peers: Map<string, Change>;
+  state: Map<string, StateEntry>;
+}
+
+/** The print name and usernames a record had before it was changed in place (index entries to drop). */
+export interface IndexedNames {
+  printName: string;
+  usernames: readonly string[];
+}
+
+/**
+ * The synchronous reads and the change set the service works on. Records are returned as live
+ * objects: the service changes them in place and then calls `reindex` / `touched` so the index
+ * (and the next flush) knows. Keys are `<class>:<id>` (schema.ts peerKey).
+ */
+export interface PeerIndex {
+  readonly size: number;
+  get(key: string): PeerRecord | undefined;
+  /** Username without `@`, any case. */
+  byUsername(name: string): PeerRecord | undefined;
+  /** Exact print name. */
+  byPrintName(name: string): PeerRecord | undefined;
+  byBotApiChatId(chatId: number): PeerRecord | undefined;
+  /** A print name equal to `name` ignoring case, if one exists. */
+  printNameIgnoringCase(name: string): string | undefined;
+  /** Print names starting with `prefixLower` (lower-cased compare), sorted, at most `limit`. */
+  completePrintNames(prefixLower: string, limit: number): string[];
+  /** `@usernames` whose lower-cased form starts with `prefixLower`, sorted, at most `limit`. */
+  completeUsernames(prefixLower: string, limit: number): string[];
+  /** Every record (a scan: for lists, purge and export). */
+  values(): Iterable<PeerRecord>;
+  isPrintNameTaken(name: string, exceptKey?: string): boolean;
+  /** A free print name for this record (its names' base, then `#1`, `#2`...). */
+  freePrintName(rec: PeerRecord, key?: string, alsoTaken?: string): string;
+  /** Stores a new or replaced record; returns the keys of other records claiming one of its usernames. */
+  put(rec: PeerRecord, opts?: { isNew?: boolean }): string[];
+  /** Re-indexes a record changed in place; returns the keys of rival username holders. */
+  reindex(rec: PeerRecord, before: IndexedNames, dirty?: boolean): string[];
+  /** Marks a record changed in place (no index change). */
+  touched(rec: PeerRecord): void;
+  /** Removes a record, leaving a tombstone at `at`. */
+  remove(key: string, at: number): PeerRecord | undefined;
+  getState(name: string): StateEntry | undefined;
+  setState(name: string, entry: StateEntry, dirty?: boolean): void;
+  hasChanges(): boolean;
+  /** Hands the pending changes to a flush; new changes collect in a fresh set. */
+  takeChanges(): Changes;
+  /** Gives back the changes of a failed flush (newer changes to the same key win). */
+  restoreChanges(c: Changes): void;
+}
+
+export type Notice = (text: string) => void;
+
+export interface PeerBackend {
+  readonly kind: StoreKind;
+  /** Where the peers are, safe to print (a URL never carries its password). */
+  readonly location: string;
+  /** Loads, migrates or recovers what must be there before the first lookup; returns the index. */
+  open(notice: Notice): Promise<PeerIndex>;
+  /** True when the backend wants a write even without changes (a migrated or repaired file). */
+  wantsWrite(): boolean;
+  /**
+   * Writes `changes` (taken from the index) atomically, under the backend's lock or in one
+   * transaction, merging record by record with what other processes wrote (newer `updatedAt`
+   * wins; tombstones; print names stay unique), and brings their changes into the index. Throws
+   * on failure: the caller gives the changes back to the index.
+   */
+  apply(changes: Changes, now: number): Promise<void>;
+  /**
+   * Exactly one process at a time polls a bot's updates: true when this process now holds the
+   * poller lock of `botId` (until releasePoller or exit).
+   */
+  tryAcquirePoller(botId: number): Promise<boolean>;
+  releasePoller(botId: number): Promise<void>;
+  /** Tombstones of forgotten peers (key -> deletedAt), for copying a store to another backend. */
+  tombstones(): Iterable<[string, number]>;
+  /** Every state entry (update offsets...), for copying a store. */
+  stateEntries(): Iterable<[string, StateEntry]>;
+  /** Closes files and connections (after the last apply). */
+  close(): Promise<void>;
+  /** Removes every stored peer, tombstone and state entry, and the storage itself where it can. */
+  destroy(): Promise<void>;
+}
