@@ -74,7 +74,8 @@ export class Connection {
       notice: (t) => this.notice(t),
       terminal,
       emit: (r) => this.write(format.answer(r)),
-      inputEnded: this.inputEnd.signal,
+      // A handed-over -e run ends its input at once: its listen runs until the time or Ctrl-C.
+      inputEnded: mode === 'exec' ? undefined : this.inputEnd.signal,
     });
   }
 
