@@ -155,9 +155,9 @@ export function expectedFrame(payload: string): string {
  * trailing space when there are none, the header read byte by byte, then n-1 payload bytes, then
  * the connection closed with bytes unread (a reset for the server). Returns the payload it read.
  */
-export function pytgSend(port: number, command: string, args: string[] = []): Promise<string> {
-  const quoted = args.map((a) => `'${a.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`);
-  const line = `${command} ${quoted.join(' ')}\n`;
+export function pytgSend(port: number, command: string, args: string[] = [], text?: string): Promise<string> {
+  const quoted = text === undefined ? [] : [`'${text.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`];
+  const line = `[disable_preview] ${command} ${[...args, ...quoted].join(' ')}\n`;
   return new Promise((resolve, reject) => {
     const s = connect({ port, host: '127.0.0.1' });
     let buf = Buffer.alloc(0);
@@ -222,6 +222,13 @@ export class PytgReceiver {
       return e;
     });
     this.events.push(...out);
+    return out;
+  }
+
+  /** Events until `n` of them pass `keep` (the sandbox's seeded updates may come first), the kept ones. */
+  async takeWhere(n: number, keep: (e: Record<string, unknown>) => boolean): Promise<Array<Record<string, unknown>>> {
+    const out: Array<Record<string, unknown>> = [];
+    while (out.length < n) out.push(...(await this.take(1)).filter(keep));
     return out;
   }
 
