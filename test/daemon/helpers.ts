@@ -78,7 +78,7 @@ export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeou
 export class FramedClient {
   readonly socket: Socket;
   private readonly reader = new FrameReader();
-  private readonly frames: string[] = [];
+  readonly frames: string[] = [];
   private waiting: (() => void) | undefined;
   readonly raw: Buffer[] = [];
   closed = false;

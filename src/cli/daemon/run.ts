@@ -57,9 +57,13 @@ export async function runDaemon(config: Config & { daemon: DaemonConfig }, o: Da
   }
   log(`tgsh: serving profile '${config.profile}'${daemon.addresses.length ? ` on ${daemon.addresses.join(' and ')}` : ''} (pid ${process.pid})`);
 
+  // `on`, not `once`, and never removed: signal-exit (in the store's lock library) raises the
+  // signal again once it thinks nobody else listens, which would kill the daemon mid-stop. The
+  // stop is bounded (STOP_GRACE_MS and a little), so signals after the first are ignored.
   const stopped = new Promise<string>((resolve) => {
-    process.once('SIGTERM', () => resolve('SIGTERM'));
-    process.once('SIGINT', () => resolve('SIGINT'));
+    const on = (sig: NodeJS.Signals) => (): void => resolve(sig);
+    process.on('SIGTERM', on('SIGTERM'));
+    process.on('SIGINT', on('SIGINT'));
   });
   if (o.front && !dc.detached) void o.front(svc).catch((e: unknown) => log(`tgsh: ${e instanceof Error ? e.message : String(e)}`));
   const why = await stopped;
