@@ -65,9 +65,9 @@ export async function main(argv: string[]): Promise<void> {
   const mode: RunMode = cli.exec.length > 0 ? 'exec' : process.stdin.isTTY && process.stdout.isTTY && !cli.plain ? 'interactive' : 'pipe';
   if (config.daemon) {
     const daemonConfig = { ...config, daemon: config.daemon, color: config.daemon.detached ? false : config.color };
-    const { runDaemon } = await import('./daemon/run.js');
-    const front = mode === 'interactive' ? undefined : (services: Services) => runFront(daemonConfig, cli, mode, services, new AbortController().signal);
-    const code = await runDaemon(daemonConfig, { front });
+    const { runDaemon, runBesideShell } = await import('./daemon/run.js');
+    const front = (services: Services): Promise<number> => runFront(daemonConfig, cli, mode, services, new AbortController().signal);
+    const code = mode === 'interactive' && !config.daemon.detached ? await runBesideShell(daemonConfig) : await runDaemon(daemonConfig, { front: mode === 'interactive' ? undefined : front });
     process.exitCode = code;
     setTimeout(() => process.exit(code), 2000).unref();
     return;

@@ -76,3 +76,36 @@ export async function runDaemon(config: Config & { daemon: DaemonConfig }, o: Da
   process.off('unhandledRejection', onCrash);
   return ExitCode.OK;
 }
+
+/**
+ * `tgsh -P PORT` (or -S) on a terminal: the interactive shell as today, with the sockets served
+ * beside it on the shell's Services; status lines go to -L, else to the shell's transcript.
+ * Quitting the shell stops the daemon (running socket lines get STOP_GRACE_MS).
+ */
+export async function runBesideShell(config: Config & { daemon: DaemonConfig }): Promise<number> {
+  const dc = config.daemon;
+  const { runInteractive } = await import('../../repl/run.js');
+  try {
+    return await runInteractive(config, async (services, notice) => {
+      const file = dc.logFile !== undefined ? openLog({ file: dc.logFile, detached: true, secrets: () => services.secrets() }) : undefined;
+      const log = (t: string): void => (file ? file(t) : notice(scrubSecrets(t, services.secrets())));
+      let daemon;
+      try {
+        daemon = await startDaemon({ config, services, log });
+      } catch (e) {
+        file?.close();
+        throw e;
+      }
+      if (dc.anyInterface) process.stderr.write(`tgsh: warning: -P ${daemon.tcpPort} on every interface (--accept-any-tcp): anyone who can reach this port controls the account\n`);
+      log(`tgsh: serving profile '${config.profile}'${daemon.addresses.length ? ` on ${daemon.addresses.join(' and ')}` : ''} (pid ${process.pid})`);
+      return async () => {
+        await daemon.stop(STOP_GRACE_MS, 'the shell is closing');
+        file?.close();
+      };
+    });
+  } catch (e) {
+    if (!(e instanceof ListenError)) throw e;
+    process.stderr.write(`tgsh: ${e.message}\nTry 'tgsh --help' for the options.\n`);
+    return ExitCode.USAGE;
+  }
+}
