@@ -27,6 +27,16 @@ export interface CliOptions {
   phone?: string;
   code?: string;
   passwordFile?: string;
+  /** -P PORT. */
+  tcpPort?: string;
+  /** -S PATH. */
+  unixSocket?: string;
+  /** -d. */
+  daemonize: boolean;
+  /** -L FILE. */
+  logFile?: string;
+  acceptAnyTcp: boolean;
+  noDaemon: boolean;
   help: boolean;
   version: boolean;
   /** Words after the flags: a subcommand such as `sandbox serve`. */
@@ -37,12 +47,6 @@ export interface CliOptions {
 
 /** telegram-cli flags tgsh does not have (yet), with what to use instead. */
 const NOT_YET: Record<string, string> = {
-  '-P': 'the socket daemon (-P/-S/-d) is not available yet',
-  '--tcp-port': 'the socket daemon (-P/-S/-d) is not available yet',
-  '-S': 'the socket daemon (-P/-S/-d) is not available yet',
-  '--unix-socket': 'the socket daemon (-P/-S/-d) is not available yet',
-  '-d': 'the socket daemon (-P/-S/-d) is not available yet',
-  '--daemonize': 'the socket daemon (-P/-S/-d) is not available yet',
   '-s': 'Lua scripts are not supported; pipe commands into tgsh instead',
 };
 
@@ -91,7 +95,8 @@ export function parseCli(argv: readonly string[]): CliParse {
   const r = parseFlags(argv, OPTIONS);
   if (!r.ok) return r;
   const parsed = r.parsed;
-  if (parsed.positionals[0] === 'sandbox') {
+  if (parsed.positionals[0] === 'sandbox' || parsed.positionals[0] === 'completion') {
+    if (parsed.positionals[0] === 'completion') return { ok: false, error: "'completion' comes first, before any option: tgsh completion bash|zsh|fish" };
     return { ok: false, error: "'sandbox' comes first, before any option: tgsh sandbox serve [--world FILE] [--state-out FILE] ..." };
   }
   const v = parsed.values;
@@ -119,6 +124,12 @@ export function parseCli(argv: readonly string[]): CliParse {
       phone: v.phone,
       code: v.code,
       passwordFile: v['password-file'],
+      tcpPort: v['tcp-port'],
+      unixSocket: v['unix-socket'],
+      daemonize: v.daemonize ?? false,
+      logFile: v.logfile,
+      acceptAnyTcp: v['accept-any-tcp'] ?? false,
+      noDaemon: v['no-daemon'] ?? false,
       help: v.help ?? false,
       version: v.version ?? false,
       positionals: parsed.positionals,
@@ -142,7 +153,9 @@ function cleanParseError(message: string): string {
 }
 
 export const USAGE = `usage: tgsh [options] [-e COMMANDS]...
+       tgsh [options] -P PORT | -S PATH | -d [-L FILE]
        tgsh sandbox serve [--world FILE] [--dc-port N] [--bot-api-port N] [--state-out FILE]
+       tgsh completion bash|zsh|fish
 
 tgsh is a terminal shell for Telegram that speaks telegram-cli's command language.
 It opens an interactive shell on a terminal, reads commands line by line from a pipe,
@@ -155,6 +168,15 @@ Modes and output:
   -C, --disable-colors     no colours (also NO_COLOR=1)
   -D, --disable-output     no banner and no incoming messages; answers still print
   -W, --wait-dialog-list   sync peers from the bot's updates before running -e commands
+
+Socket daemon (telegram-cli's protocol: a line in, 'ANSWER <n>' and the answer out):
+  -P, --tcp-port PORT      serve commands on 127.0.0.1:PORT (0: any free port, named on start)
+  --accept-any-tcp         ...on every interface: anyone who can reach it controls the account
+  -S, --unix-socket PATH   serve commands on a unix socket (mode 0600)
+  -d, --daemonize          no terminal, stdin not read; status only to -L; stays in the foreground
+  -L, --logfile FILE       the daemon's status log (mode 0600)
+  --no-daemon              run -e and piped lines here, even when a daemon serves the profile
+                           (by default they are handed to it)
 
 Profile:
   -p, --profile NAME       separate peer store, history and sessions (default: default)

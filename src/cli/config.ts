@@ -6,7 +6,7 @@
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Secret } from '../core/secret.js';
-import type { Config, Endpoint } from '../core/config.js';
+import type { Config, DaemonConfig, Endpoint } from '../core/config.js';
 import type { CliOptions } from './args.js';
 import { isObject, readJsonFile } from '../core/json.js';
 
@@ -78,6 +78,9 @@ export function resolveConfig(cli: CliOptions, env: NodeJS.ProcessEnv, stdoutIsT
     return { ok: false, error: `${storeGiven.from}: must be conf, sqlite or a postgres:// URL` };
   }
 
+  const daemon = daemonConfig(cli);
+  if (typeof daemon === 'string') return { ok: false, error: daemon };
+
   const password = env.TG_PASSWORD;
   const noColor = cli.noColor || (env.NO_COLOR !== undefined && env.NO_COLOR !== '') || env.TERM === 'dumb';
   const common = {
@@ -96,6 +99,8 @@ export function resolveConfig(cli: CliOptions, env: NodeJS.ProcessEnv, stdoutIsT
     code: pick(cli.code, '--code', 'TG_CODE')?.value,
     password: password ? new Secret(password) : undefined,
     passwordFile: cli.passwordFile,
+    daemon,
+    noDaemon: cli.noDaemon || undefined,
   };
 
   if (sandbox) {
@@ -153,6 +158,32 @@ export function resolveConfig(cli: CliOptions, env: NodeJS.ProcessEnv, stdoutIsT
       botApiRoot: botApiRoot?.value.replace(/\/+$/, ''),
     },
   };
+}
+
+/** A unix socket's path must fit sockaddr_un (108 bytes with its NUL on Linux). */
+export const MAX_SOCKET_PATH = 107;
+
+/** -P, -S, -d, -L and --accept-any-tcp as the daemon's settings; a usage error as a string; undefined when none is given. */
+function daemonConfig(cli: CliOptions): DaemonConfig | undefined | string {
+  const serving = cli.tcpPort !== undefined || cli.unixSocket !== undefined || cli.daemonize;
+  if (!serving) {
+    if (cli.logFile !== undefined) return '-L logs the socket daemon: give it with -P, -S or -d';
+    if (cli.acceptAnyTcp) return '--accept-any-tcp goes with -P PORT';
+    return undefined;
+  }
+  let tcpPort: number | undefined;
+  if (cli.tcpPort !== undefined) {
+    if (!/^\d{1,5}$/.test(cli.tcpPort) || Number(cli.tcpPort) > 65535) return `-P: must be a TCP port (0 to 65535; 0 picks a free one), not '${cli.tcpPort.slice(0, 32)}'`;
+    tcpPort = Number(cli.tcpPort);
+  } else if (cli.acceptAnyTcp) return '--accept-any-tcp goes with -P PORT';
+  let unixSocket: string | undefined;
+  if (cli.unixSocket !== undefined) {
+    if (cli.unixSocket === '') return '-S needs a path';
+    unixSocket = resolve(cli.unixSocket);
+    if (Buffer.byteLength(unixSocket) > MAX_SOCKET_PATH) return `-S ${cli.unixSocket.slice(0, 64)}: the path is too long for a unix socket (${MAX_SOCKET_PATH} bytes at most): use a shorter one`;
+  }
+  if (cli.daemonize && cli.exec.length > 0) return '-d reads no commands of its own: leave out -e (send them to the socket)';
+  return { tcpPort, anyInterface: cli.acceptAnyTcp, unixSocket, detached: cli.daemonize, logFile: cli.logFile !== undefined ? resolve(cli.logFile) : undefined };
 }
 
 /** A --world file that cannot be read or is not a JSON object, in one line; undefined otherwise. Cheap: no validator. */

@@ -18,6 +18,9 @@ import { commandRegistry } from '../commands/registry.js';
 import type { RunMode } from '../commands/types.js';
 import { version } from '../core/version.js';
 import { scrubSecrets } from '../core/secret.js';
+import { existsSync } from 'node:fs';
+import { formatResult } from '../output/format.js';
+import { privateSocketPath } from './daemon/paths.js';
 
 const stdoutSink: Sink = {
   out: (t) => void process.stdout.write(t),
@@ -30,6 +33,11 @@ export async function main(argv: string[]): Promise<void> {
     if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
   });
 
+  if (argv[0] === 'completion') {
+    const { completionCommand } = await import('./completion.js');
+    process.exitCode = completionCommand(argv.slice(1));
+    return;
+  }
   if (argv[0] === 'sandbox') {
     const { sandboxCommand } = await import('./sandbox-command.js');
     process.exitCode = await sandboxCommand(argv.slice(1));
@@ -55,6 +63,25 @@ export async function main(argv: string[]): Promise<void> {
   let config = resolved.config;
 
   const mode: RunMode = cli.exec.length > 0 ? 'exec' : process.stdin.isTTY && process.stdout.isTTY && !cli.plain ? 'interactive' : 'pipe';
+  if (config.daemon) {
+    const daemonConfig = { ...config, daemon: config.daemon, color: config.daemon.detached ? false : config.color };
+    const { runDaemon, runBesideShell } = await import('./daemon/run.js');
+    const front = (services: Services): Promise<number> => runFront(daemonConfig, cli, mode, services, new AbortController().signal);
+    const code = mode === 'interactive' && !config.daemon.detached ? await runBesideShell(daemonConfig) : await runDaemon(daemonConfig, { front: mode === 'interactive' ? undefined : front });
+    process.exitCode = code;
+    setTimeout(() => process.exit(code), 2000).unref();
+    return;
+  }
+  if (mode !== 'interactive' && !config.noDaemon && existsSync(privateSocketPath(config.profileDir))) {
+    // A daemon serves this profile: it answers the lines (no GramJS, no store load here).
+    const { forwardToDaemon } = await import('./daemon/forward.js');
+    const code = await forwardToDaemon(config, mode, mode === 'exec' ? execLines(cli.exec) : undefined);
+    if (code !== undefined) {
+      process.exitCode = code;
+      setTimeout(() => process.exit(code), 2000).unref();
+      return;
+    }
+  }
   if (mode === 'interactive') {
     // A newcomer with nothing configured lands on the offline sandbox (in its own profile).
     if (!config.sandbox && !hasTelegramCredentials(config, profilePaths(config.profileDir))) {
@@ -78,15 +105,6 @@ async function runScript(config: Config, cli: CliOptions, mode: RunMode): Promis
     if (!config.quiet) process.stderr.write(showControls(text.endsWith('\n') ? text : text + '\n'));
   };
   const services = new Services(config, notice);
-  const executor = new Executor({
-    config,
-    services,
-    registry: commandRegistry(),
-    mode,
-    notice,
-    terminal: { isTTY: process.stdout.isTTY === true, columns: process.stdout.columns },
-    progress: process.stderr.isTTY ? stderrProgress : undefined,
-  });
   // A crash is reported on one line, with every secret scrubbed (library errors carry request
   // URLs with the bot token), never as Node's raw stack dump.
   const onCrash = (e: unknown): void => {
@@ -100,18 +118,48 @@ async function runScript(config: Config, cli: CliOptions, mode: RunMode): Promis
   const onSigint = (): void => abort.abort();
   process.once('SIGINT', onSigint);
   process.once('SIGTERM', onSigint);
+  try {
+    return await runFront(config, cli, mode, services, abort.signal);
+  } finally {
+    await services.close();
+    process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onSigint);
+    process.off('uncaughtException', onCrash);
+    process.off('unhandledRejection', onCrash);
+  }
+}
+
+/** Pipe or -e lines, run in order on `services` and answered on stdout; resolves with the exit status. */
+async function runFront(config: Config, cli: CliOptions, mode: RunMode, services: Services, signal: AbortSignal): Promise<number> {
+  const notice = (text: string): void => {
+    if (!config.quiet) process.stderr.write(showControls(text.endsWith('\n') ? text : text + '\n'));
+  };
+  const style = { json: config.json, color: config.color, tty: process.stdout.isTTY === true };
+  const inputEnded = new AbortController();
+  const executor = new Executor({
+    config,
+    services,
+    registry: commandRegistry(),
+    mode,
+    notice,
+    terminal: { isTTY: process.stdout.isTTY === true, columns: process.stdout.columns },
+    progress: process.stderr.isTTY ? stderrProgress : undefined,
+    emit: (r) => writeAnswer(formatResult(r, style)),
+    inputEnded: inputEnded.signal,
+  });
 
   let lines: AsyncIterable<string> | Iterable<string>;
   let rl: ReturnType<typeof createInterface> | undefined;
   if (mode === 'exec') lines = execLines(cli.exec);
   else {
+    process.stdin.once('end', () => inputEnded.abort());
     rl = createInterface({ input: process.stdin, crlfDelay: Infinity, terminal: false });
     // The iterator is made now, not when the first line is wanted: readline drops the lines that
     // arrive while nobody iterates (all of a short script, during -W's sync); its iterator keeps them.
     const it = rl[Symbol.asyncIterator]();
     lines = { [Symbol.asyncIterator]: () => it };
     // Ctrl-C must also end a read that is waiting for input.
-    abort.signal.addEventListener('abort', () => rl?.close(), { once: true });
+    signal.addEventListener('abort', () => rl?.close(), { once: true });
   }
   // -W: telegram-cli loaded the dialogs before the -e commands; tgsh reads the bot's updates
   // (sync), whose answer comes first like any other line's. Scripts pass -WRDC by habit: with no
@@ -120,21 +168,20 @@ async function runScript(config: Config, cli: CliOptions, mode: RunMode): Promis
     if (botConfigured(config, services.paths.credentials)) lines = prependLine('sync', lines);
     else notice("tgsh: -W: no bot token (--bot-token), so there are no updates to sync");
   }
-  const style = { json: config.json, color: config.color, tty: process.stdout.isTTY === true };
   let outcome;
   try {
-    outcome = await runLines(lines, executor, style, stdoutSink, abort.signal);
+    outcome = await runLines(lines, executor, style, stdoutSink, signal);
   } finally {
     rl?.close();
     process.stdin.destroy();
-    await services.close();
-    process.off('SIGINT', onSigint);
-    process.off('SIGTERM', onSigint);
-    process.off('uncaughtException', onCrash);
-    process.off('unhandledRejection', onCrash);
   }
-  if (abort.signal.aborted) return ExitCode.INTERRUPTED;
+  if (signal.aborted) return ExitCode.INTERRUPTED;
   return outcome.exitCode;
+}
+
+function writeAnswer(a: { stdout: string; stderr: string }): void {
+  if (a.stdout) stdoutSink.out(a.stdout);
+  if (a.stderr) stdoutSink.err(a.stderr);
 }
 
 /** A bot token in flags, environment or the profile's credentials, or the sandbox (which has one). */

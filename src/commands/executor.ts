@@ -21,6 +21,7 @@ export interface ExecutorOptions {
   terminal?: TerminalFacts;
   progress?: ProgressSink;
   emit?: CommandContext['emit'];
+  inputEnded?: AbortSignal;
 }
 
 export class Executor {
@@ -44,6 +45,7 @@ export class Executor {
       terminal: this.o.terminal ?? NO_TERMINAL,
       progress: this.o.progress,
       emit: this.o.emit,
+      inputEnded: this.o.inputEnded,
     };
     const results: Result[] = [];
     const times = parsed.modifiers.times ?? 1;

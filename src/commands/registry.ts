@@ -27,6 +27,7 @@ import { sendPhoto, sendDocument, sendFile } from './send-file.js';
 import { startLinkCommand } from './start-link.js';
 import { sync } from './sync.js';
 import { broadcast } from './broadcast.js';
+import { listen } from './listen.js';
 
 export const BUILTIN_COMMANDS: readonly CommandSpec[] = [
   help,
@@ -58,6 +59,7 @@ export const BUILTIN_COMMANDS: readonly CommandSpec[] = [
   sendFile,
   startLinkCommand,
   broadcast,
+  listen,
 ];
 
 export class Registry implements CommandRegistry {

@@ -9,6 +9,7 @@ import type { PeerRef } from '../peers/ref.js';
 import type { ChatMember, PeerRecord } from '../peers/types.js';
 import type { Services } from '../session/services.js';
 import type { Config } from '../core/config.js';
+import type { TgshEvent } from '../telegram/updates/hub.js';
 
 /** Argument kinds of telegram-cli's grammar, plus `username` (a bare, @ or t.me name). */
 export type ArgKind = 'peer' | 'user' | 'chat' | 'channel' | 'number' | 'string' | 'string_end' | 'file_name' | 'username';
@@ -77,6 +78,8 @@ export interface CommandContext {
   readonly progress?: ProgressSink;
   /** Writes one answer now, before the command returns (for a command that streams, such as listen). */
   readonly emit?: (result: Result) => void;
+  /** Aborted when this client's input has ended (stdin, or a socket's half-close); `listen` stops then. */
+  readonly inputEnded?: AbortSignal;
 }
 
 export interface CommandSpec {
@@ -134,6 +137,8 @@ export type Result =
   | { kind: 'text'; text: string; json: JsonValue }
   /** A message the bot sent: telegram-cli's outgoing line; JSON `{"result": "SUCCESS", "message_id", "chat_id"}`. */
   | { kind: 'sent'; message: MessageView; part?: number; parts?: number }
-  | { kind: 'quit'; safe: boolean };
+  | { kind: 'quit'; safe: boolean }
+  /** An incoming event (listen streams them): telegram-cli's message line, or its JSON object. */
+  | { kind: 'event'; event: TgshEvent };
 
 export type ResultKind = Result['kind'];

@@ -8,6 +8,20 @@ export interface Endpoint {
   port: number;
 }
 
+/** The socket daemon's settings (-P, -S, -d, -L, --accept-any-tcp); absent when tgsh serves no sockets. */
+export interface DaemonConfig {
+  /** -P: a TCP port (0: any free one, named in the status line). */
+  tcpPort?: number;
+  /** --accept-any-tcp: listen on every interface, not only loopback. */
+  anyInterface: boolean;
+  /** -S: a unix socket path (absolute). */
+  unixSocket?: string;
+  /** -d: no terminal; stdin is not read; status only to the log. */
+  detached: boolean;
+  /** -L: the status log (absolute). */
+  logFile?: string;
+}
+
 export interface Config {
   profile: string;
   /** Where all profiles live. */
@@ -47,4 +61,8 @@ export interface Config {
   code?: string;
   password?: Secret;
   passwordFile?: string;
+  /** Serve sockets (-P/-S/-d); undefined for a plain shell, pipe or -e run. */
+  daemon?: DaemonConfig;
+  /** --no-daemon: pipe and -e never hand their lines to a daemon serving the profile. */
+  noDaemon?: boolean;
 }

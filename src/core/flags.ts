@@ -24,6 +24,12 @@ export const OPTIONS = {
   phone: { type: 'string' },
   code: { type: 'string' },
   'password-file': { type: 'string' },
+  'tcp-port': { type: 'string', short: 'P' },
+  'unix-socket': { type: 'string', short: 'S' },
+  daemonize: { type: 'boolean', short: 'd' },
+  logfile: { type: 'string', short: 'L' },
+  'accept-any-tcp': { type: 'boolean' },
+  'no-daemon': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'V' },
 } as const;

@@ -12,6 +12,7 @@ import { displayName } from '../peers/display-name.js';
 import { formatWhen, peerObject } from './peer-object.js';
 import { peerClassOf, type ChatMember, type PeerRecord } from '../peers/types.js';
 import { signature } from '../commands/signature.js';
+import { eventJson, eventLine } from './event.js';
 
 export interface OutputStyle {
   json: boolean;
@@ -50,6 +51,8 @@ export function jsonOf(result: Result): JsonValue {
       return Object.fromEntries(result.fields);
     case 'text':
       return result.json;
+    case 'event':
+      return eventJson(result.event);
     case 'sent':
       return { result: 'SUCCESS', message_id: result.message.messageId, chat_id: result.message.chatId, part: result.part, parts: result.parts };
   }
@@ -91,6 +94,8 @@ function textOf(result: Result, style: OutputStyle): Answer {
       return out(result.text.replace(/\n$/, ''));
     case 'sent':
       return out(messageLine(result.message, paint));
+    case 'event':
+      return out(eventLine(result.event, false, paint));
   }
 }
 

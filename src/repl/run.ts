@@ -20,9 +20,18 @@ import { PROMPT, ShellController, bannerText } from './controller.js';
 export const CRASH_STATUS = 70;
 const CLOSE_TIMEOUT_MS = 5000;
 
-export async function runInteractive(config: Config): Promise<number> {
+/**
+ * Something served beside the shell on its Services (the socket daemon, `tgsh -P` on a terminal):
+ * started before the terminal is taken (a failure is the caller's to report), stopped before the
+ * Services close. `notice` writes to the shell's transcript.
+ */
+export type Beside = (services: Services, notice: (text: string) => void) => Promise<() => Promise<void>>;
+
+export async function runInteractive(config: Config, beside?: Beside): Promise<number> {
   const { stdin, stdout, stderr } = process;
   let controller: ShellController | undefined;
+  const services = new Services(config, (t) => controller?.notice(t));
+  const stopBeside = beside ? await beside(services, (t) => controller?.notice(t)) : undefined;
   let crashed: unknown;
   let settle!: (code: number) => void;
   const ended = new Promise<number>((resolve) => (settle = resolve));
@@ -79,7 +88,6 @@ export async function runInteractive(config: Config): Promise<number> {
   const banner = bannerText(config.sandbox).replace(/\n/g, '\r\n');
   stdout.write('\r\x1b[K' + (config.quiet ? '' : paintFor(config.color).dim(banner) + '\r\n') + PROMPT);
 
-  const services = new Services(config, (t) => controller?.notice(t));
   let app: { unmount(): void; waitUntilExit(): Promise<unknown> } | undefined;
   let code: number;
   try {
@@ -118,6 +126,7 @@ export async function runInteractive(config: Config): Promise<number> {
     stderr.write(`tgsh: crashed (a bug in tgsh; please report it): ${scrubSecrets(text, services.secrets())}\n`);
   }
   try {
+    await withTimeout(stopBeside?.(), CLOSE_TIMEOUT_MS);
     await withTimeout(services.close(), CLOSE_TIMEOUT_MS);
   } catch {
     // Closing reports its own failures.

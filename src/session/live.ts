@@ -1,12 +1,13 @@
 // Live events: the background long poll (the same poller as `sync`, confirming after flushes)
-// publishes incoming messages to services.events, for every client that listens (the shell,
-// daemon connections that sent main_session, `listen`). Started once per run; the store and the
-// consent ledger are fed whether anyone listens or not.
+// publishes incoming messages and consent changes (started, stopped, blocked) to services.events,
+// for every client that listens (the shell, daemon connections that sent main_session, `listen`).
+// Started once per run; the store and the consent ledger are fed whether anyone listens or not.
 
 import { botIdOfToken, scrubSecrets } from '../core/secret.js';
 import type { BotIdentity } from '../telegram/botapi/sender.js';
 import { incomingEvent } from '../telegram/updates/events.js';
 import type { UpdatePoller } from '../telegram/updates/poller.js';
+import type { ConsentChange } from '../telegram/updates/apply.js';
 import type { Notice, Services } from './services.js';
 
 const started = new WeakMap<Services, Promise<UpdatePoller | undefined>>();
@@ -36,7 +37,10 @@ async function start(services: Services, notice: Notice, isDone: () => boolean):
   poller.startLive({
     notice,
     onBatch: (result) => {
-      if (result.messages.length === 0) return;
+      if (result.messages.length === 0) {
+        publishConsent(services, result.consentChanges);
+        return;
+      }
       // The bot's own name is needed for private chats' `to`; getMe is asked once per process.
       // Without it (getMe failed) the messages are published all the same, the bot named by its id.
       void sender
@@ -53,8 +57,18 @@ async function start(services: Services, notice: Notice, isDone: () => boolean):
             const e = incomingEvent(store, me, m);
             if (e) services.events.publish(e);
           }
+          // After the messages that made them (a /start, then `started`).
+          publishConsent(services, result.consentChanges);
         });
     },
   });
   return poller;
+}
+
+/** The batch's consent changes (already in the ledger) as events: started, stopped, blocked. */
+function publishConsent(services: Services, changes: readonly ConsentChange[]): void {
+  for (const c of changes) {
+    if (c.to === 'unknown') continue;
+    services.events.publish({ event: 'consent', peer: c.peer, state: c.to, date: Math.floor(c.at / 1000) });
+  }
 }

@@ -90,7 +90,7 @@ describe('exec mode', () => {
 
 describe('command line', () => {
   it('exits 2 on a bad flag, an unexpected word or a bad setting', async () => {
-    for (const args of [['--nope'], ['extra'], ['--dc', 'nohost'], ['--api-id', 'x'], ['-p', '../x'], ['-P', '2391']]) {
+    for (const args of [['--nope'], ['extra'], ['--dc', 'nohost'], ['--api-id', 'x'], ['-p', '../x'], ['-P', 'x'], ['-L', 'log'], ['-d', '-e', 'version']]) {
       const r = await runTgsh(args);
       expect(r.code, args.join(' ')).toBe(2);
       expect(r.stdout).toBe('');

@@ -37,6 +37,8 @@ export interface ConsentChange {
   from?: ConsentState;
   to: ConsentState;
   payload?: string;
+  /** When it happened (ms; the update's date). */
+  at: number;
 }
 
 export interface ApplyResult {
@@ -199,7 +201,7 @@ export class UpdateApplier {
     if (cur?.state === to && cur.payload === payload) return;
     const from = cur?.state;
     this.store.setConsent(rec, to, { at, payload });
-    if (from !== to) this.result.consentChanges.push({ peer: rec, from, to, payload });
+    if (from !== to) this.result.consentChanges.push({ peer: rec, from, to, payload, at });
   }
 
   private user(u: UserLike | undefined, at: number, interaction = false): PeerRecord | undefined {
