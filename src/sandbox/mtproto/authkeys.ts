@@ -29,6 +29,8 @@ export class AuthKeyRecord {
   /** contacts.resolveUsername times (world clock, ms) inside the sliding window. */
   resolveTimes: number[] = [];
   floodUntilMs = 0;
+  /** upload.saveFilePart / saveBigFilePart parts by file id (decimal), then by part number. */
+  readonly uploads = new Map<string, Map<number, Buffer>>();
   readonly sessions = new Map<string, ClientSession>();
 
   constructor(derived: DerivedAuthKey) {

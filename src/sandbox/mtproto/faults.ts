@@ -19,6 +19,13 @@ export interface MethodFaultOptions {
 export interface MtprotoFaults {
   /** Closes every open client connection now (clients reconnect on their own). */
   dropAllConnections(): void;
+  /** Closes the connections of the sessions logged in as this user; returns how many. */
+  dropConnectionsOf(userId: number): number;
+  /**
+   * true: new TCP connections are closed as soon as they are accepted (a client stays offline,
+   * so updates pushed meanwhile are missed); false: accepted again. clear() turns it off.
+   */
+  refuseConnections(refuse: boolean): void;
   /** Delays every RPC answer (results and errors) by ms; 0 turns it off. */
   delayAnswers(ms: number): void;
   /** Answers matching requests of `method` with this error instead of running them. */
@@ -37,12 +44,24 @@ export type FaultOutcome = { kind: 'error'; error: InjectedError } | { kind: 'ne
 
 export class FaultsImpl implements MtprotoFaults {
   answerDelayMs = 0;
+  refusing = false;
   private faults: Fault[] = [];
 
-  constructor(private readonly dropAll: () => void) {}
+  constructor(
+    private readonly dropAll: () => void,
+    private readonly dropUser: (userId: number) => number = () => 0,
+  ) {}
 
   dropAllConnections(): void {
     this.dropAll();
+  }
+
+  dropConnectionsOf(userId: number): number {
+    return this.dropUser(userId);
+  }
+
+  refuseConnections(refuse: boolean): void {
+    this.refusing = refuse;
   }
 
   delayAnswers(ms: number): void {
@@ -60,6 +79,7 @@ export class FaultsImpl implements MtprotoFaults {
   clear(): void {
     this.faults = [];
     this.answerDelayMs = 0;
+    this.refusing = false;
   }
 
   /** The fault for one request, if any; consumes one use of it. */

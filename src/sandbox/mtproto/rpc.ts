@@ -73,7 +73,8 @@ export function dispatchRpc(deps: RpcDeps, session: ClientSession, reqMsgId: big
   }
   let outcome: TlAnswer | RpcFailure | Promise<TlAnswer>;
   try {
-    outcome = run(deps, session.key, method, request);
+    deps.world.accounts.releaseDue();
+    outcome = run(deps, session, method, request);
   } catch (e) {
     outcome = asFailure(e, deps, method);
   }
@@ -87,11 +88,12 @@ export function dispatchRpc(deps: RpcDeps, session: ClientSession, reqMsgId: big
   }
 }
 
-function run(deps: RpcDeps, key: AuthKeyRecord, method: string, request: any): TlAnswer | Promise<TlAnswer> {
+function run(deps: RpcDeps, session: ClientSession, method: string, request: any): TlAnswer | Promise<TlAnswer> {
+  const key = session.key;
   const spec = METHODS.get(method);
   if (!spec) throw ERR.methodNotImplemented();
   if (spec.login && !key.login) throw ERR.authKeyUnregistered();
-  const ctx: MethodContext = { world: deps.world, key, endpoint: deps.endpoint, verifiers: deps.verifiers };
+  const ctx: MethodContext = { world: deps.world, key, endpoint: deps.endpoint, verifiers: deps.verifiers, session };
   return spec.run(request, ctx);
 }
 

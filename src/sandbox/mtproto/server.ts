@@ -8,6 +8,7 @@ import { loadServerRsaKey } from './crypto.js';
 import { FaultsImpl, type MtprotoFaults } from './faults.js';
 import { SrpVerifiers } from './srp.js';
 import { StatsImpl, type MtprotoStats } from './stats.js';
+import { startPushing } from './push.js';
 
 export interface MtprotoServerOptions {
   world: World;
@@ -61,6 +62,8 @@ class MtprotoServerImpl implements MtprotoServer {
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly deps: ConnectionDeps;
   private closing?: Promise<void>;
+  private readonly stopPushing: () => void;
+  private readonly scheduler: NodeJS.Timeout;
 
   constructor(
     private readonly server: Server,
@@ -71,7 +74,7 @@ class MtprotoServerImpl implements MtprotoServer {
     const rsa = loadServerRsaKey(options.rsaPrivateKeyPem);
     this.rsaPublicKeyPem = rsa.publicKeyPem;
     this.fingerprint = rsa.fingerprint;
-    this.faults = new FaultsImpl(() => this.dropAll());
+    this.faults = new FaultsImpl(() => this.dropAll(), (userId) => this.dropUser(userId));
     const debug = options.debug;
     const log = typeof debug === 'function' ? debug : debug ? (line: string) => process.stderr.write(`[mtproto] ${line}\n`) : () => {};
     const self = this;
@@ -103,10 +106,14 @@ class MtprotoServerImpl implements MtprotoServer {
         this.stats.openConnections = this.connections.size;
       },
     };
+    this.stopPushing = startPushing({ world, authKeys: this.authKeys, dcId, encode: (bytes) => bytes, log });
+    // Scheduled messages go out when their time comes, pushed like any other message.
+    this.scheduler = setInterval(() => world.accounts.releaseDue(), 1000);
+    this.scheduler.unref();
   }
 
   accept(socket: Socket): void {
-    if (this.closing) {
+    if (this.closing || this.faults.refusing) {
       socket.destroy();
       return;
     }
@@ -128,10 +135,29 @@ class MtprotoServerImpl implements MtprotoServer {
     for (const c of [...this.connections]) c.close();
   }
 
+  /** Closes the connections that sessions logged in as the user last spoke on. */
+  private dropUser(userId: number): number {
+    const mine = new Set<unknown>();
+    for (const key of this.authKeys.values()) {
+      if (key.login?.userId !== userId) continue;
+      for (const s of key.sessions.values()) if (s.outlet) mine.add(s.outlet);
+    }
+    let n = 0;
+    for (const c of [...this.connections]) {
+      if (mine.has(c) && !c.closed) {
+        c.close();
+        n++;
+      }
+    }
+    return n;
+  }
+
   close(): Promise<void> {
     this.closing ??= new Promise<void>((resolve) => {
       for (const t of this.timers) clearTimeout(t);
       this.timers.clear();
+      clearInterval(this.scheduler);
+      this.stopPushing();
       this.server.close(() => resolve());
       this.dropAll();
     });

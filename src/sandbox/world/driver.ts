@@ -12,6 +12,7 @@ import type {
 import { detectEntities } from './text-entities.js';
 import type { WorldBotData, WorldUserData } from './types.js';
 import type { ChatRef, UserRef, World, WorldChat } from './world.js';
+import type { AccountMessage, AccountPeer } from './accounts.js';
 
 export interface PrivateMessageOptions {
   /** The bot written to (default: the world's first bot). */
@@ -60,7 +61,60 @@ export class WorldDriver {
       ...(reply ? { reply_to_message: reply } : {}),
     });
     w.pushUpdate(b.id, 'message', msg);
+    // The user's own account keeps what it wrote (its MTProto sessions see it as outgoing).
+    w.accounts.userToBot(u.id, b.id, { text, entities, date: msg.date });
     return msg;
+  }
+
+  // ---- private chats between users (MTProto user accounts) ----------------------------------
+
+  /**
+   * A user writes privately to another user (or to a bot: then as sendPrivate). Both accounts
+   * store it under their own message ids; the recipient's logged-in MTProto sessions get it
+   * pushed. Telegram's refusals (blocks, privacy, PEER_FLOOD ...) throw an Error naming them.
+   * Returns the recipient's copy.
+   */
+  sendToUser(from: UserRef, to: UserRef, text: string, opts: { replyTo?: number; entities?: BotApiMessageEntity[]; silent?: boolean } = {}): AccountMessage {
+    const w = this.world;
+    const u = this.human(from);
+    const target = w.user(to);
+    if (w.isBot(target.id)) {
+      this.sendPrivate(u.id, text, { bot: target.id, entities: opts.entities });
+      const box = w.accounts.account(u.id).history({ type: 'user', id: target.id });
+      return box[box.length - 1]!;
+    }
+    if (text.length === 0) throw new Error('a message needs text');
+    const peer: AccountPeer = { type: 'user', id: target.id };
+    const why = w.accounts.refusal(u.id, peer);
+    if (why) throw new Error(`user ${u.id} cannot write to user ${target.id}: ${why}`);
+    const entities = opts.entities ?? detectEntities(text);
+    const mine = w.accounts.send(u.id, peer, { text, entities, silent: opts.silent, replyTo: opts.replyTo });
+    const theirs = w.accounts.account(target.id).history({ type: 'user', id: u.id }).filter((m) => m.origin === mine.origin);
+    return theirs[0] ?? mine;
+  }
+
+  /**
+   * What `from` (a logged-in user account) sent to a user, bot or basic group, oldest first:
+   * `sandbox inbox @user` as the logged-in user's messages show there.
+   */
+  userInbox(peer: ChatRef, from: UserRef): AccountMessage[] {
+    const w = this.world;
+    const sender = w.user(from);
+    const c = w.chat(peer);
+    if (c.type !== 'private' && c.type !== 'group') return [];
+    const p: AccountPeer = c.type === 'private' ? { type: 'user', id: c.user.id } : { type: 'chat', id: c.chat.id };
+    return w.accounts.account(sender.id).history(p).filter((m) => m.out);
+  }
+
+  /**
+   * A logged-in user account posted in a basic group (its boxes are already written): the bots
+   * of the group get it as the Bot API shows group messages.
+   */
+  groupPostByAccount(userId: number, chatId: number, text: string, entities: BotApiMessageEntity[]): void {
+    const w = this.world;
+    const c = this.groupChat(-chatId);
+    const msg = w.addMessage(0, c, { from: w.botApiUser(w.user(userId)), text: text === '' ? undefined : text, ...(entities.length ? { entities } : {}) });
+    this.deliver(c, msg, 'message', userId);
   }
 
   /**
@@ -146,6 +200,7 @@ export class WorldDriver {
       ...(reply ? { reply_to_message: reply } : {}),
     });
     this.deliver(c, msg, c.type === 'channel' ? 'channel_post' : 'message', u.id);
+    if (c.type === 'group') w.accounts.intoGroup(c.chat.id, u.id, { text, entities, date: msg.date }, { includeSender: true });
     return msg;
   }
 

@@ -26,6 +26,12 @@ export interface WorldUserData {
   language_code?: string;
   /** A deleted account: bots get `403 Forbidden: user is deactivated`. */
   deactivated?: boolean;
+  /** User ids this user has blocked: they get USER_IS_BLOCKED writing to it, it YOU_BLOCKED_USER writing to them. */
+  blocked?: number[];
+  /** Who may write to this user privately: everybody (default) or its contacts only (others: USER_PRIVACY_RESTRICTED). */
+  privacy_messages?: 'everybody' | 'contacts';
+  /** Flood-limited by Telegram: writing to a non-contact answers PEER_FLOOD. */
+  peer_flood?: boolean;
 }
 
 export interface WorldBotData extends WorldUserData {

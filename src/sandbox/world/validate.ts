@@ -32,6 +32,7 @@ type Obj = Record<string, unknown>;
 const USER_KEYS = [
   'id', 'access_hash', 'first_name', 'last_name', 'usernames', 'phone', 'bio', 'last_seen', 'hidden',
   'login_code', 'password', 'password_hint', 'contacts', 'language_code', 'deactivated',
+  'blocked', 'privacy_messages', 'peer_flood',
 ];
 const BOT_KEYS = [...USER_KEYS, 'token', 'can_read_all_group_messages'];
 const CHAT_KEYS = ['id', 'title', 'members', 'admins', 'creator', 'kicked'];
@@ -172,6 +173,13 @@ export function parseWorld(json: unknown, source?: string): WorldData {
     if (u.contacts !== undefined && (!Array.isArray(u.contacts) || u.contacts.some((c) => typeof c !== 'number'))) {
       bad(`${path}.contacts`, 'must be an array of user ids');
     }
+    if (u.blocked !== undefined && (!Array.isArray(u.blocked) || u.blocked.some((c) => typeof c !== 'number'))) {
+      bad(`${path}.blocked`, 'must be an array of user ids');
+    }
+    if (u.privacy_messages !== undefined && u.privacy_messages !== 'everybody' && u.privacy_messages !== 'contacts') {
+      bad(`${path}.privacy_messages`, 'must be "everybody" or "contacts"');
+    }
+    bool(u, 'peer_flood', path);
     if (isBotAccount) {
       bool(u, 'can_read_all_group_messages', path);
       const t = u.token;

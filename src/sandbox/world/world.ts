@@ -16,6 +16,7 @@ import { randomInt } from 'node:crypto';
 import { UpdateQueue } from './updates.js';
 import { detectEntities } from './text-entities.js';
 import { WorldDriver } from './driver.js';
+import { contentOfBotMessage, UserAccounts } from './accounts.js';
 
 export type WorldPeer =
   | { type: 'user'; user: WorldUserData; bot?: WorldBotData }
@@ -96,6 +97,8 @@ export class World {
   readonly relations: WorldBotRelation[];
   /** Uploaded files by file_id. */
   readonly files = new Map<string, StoredFile>();
+  /** Users' own message boxes and update sequences (what MTProto user sessions see). */
+  readonly accounts: UserAccounts = new UserAccounts(this);
   private readonly byUsername = new Map<string, WorldPeer>();
   private readonly botsByToken = new Map<string, WorldBotData>();
   private readonly byPhone = new Map<string, WorldUserData>();
@@ -519,7 +522,12 @@ export class World {
       }
     }
     box.messages.push(msg);
-    if (opts.sentByBot) this.sentBy.set(msg, botId);
+    if (opts.sentByBot) {
+      this.sentBy.set(msg, botId);
+      // What a bot sends reaches the users' own boxes too (their MTProto sessions).
+      if (c.type === 'private') this.accounts.fromBot(botId, c.user.id, contentOfBotMessage(this, msg));
+      else if (c.type === 'group') this.accounts.intoGroup(c.chat.id, botId, contentOfBotMessage(this, msg));
+    }
     return msg;
   }
 

@@ -1,4 +1,4 @@
-// help.getConfig (this data centre's address) and updates.getState.
+// help.getConfig (this data centre's address).
 
 import { Api } from '../gramjs.js';
 import type { MethodTable } from './types.js';
@@ -41,13 +41,6 @@ export const miscMethods: MethodTable = {
         messageLengthMax: 4096,
         webfileDcId: ctx.endpoint.dcId,
       });
-    },
-  },
-
-  'updates.getState': {
-    login: true,
-    run(_req: Api.updates.GetState, ctx) {
-      return new Api.updates.State({ pts: 1, qts: 0, date: ctx.world.now(), seq: 0, unreadCount: 0 });
     },
   },
 };

@@ -10,6 +10,8 @@ export interface MethodContext {
   /** This data centre, as help.getConfig describes it. */
   endpoint: { host: string; port: number; dcId: number };
   verifiers: SrpVerifiers;
+  /** The session the request came from: account events it causes are answered, not pushed to it. */
+  session?: unknown;
 }
 
 export interface TlSerializable {

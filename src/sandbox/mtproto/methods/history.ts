@@ -1,0 +1,148 @@
+// Reading a user account's box: messages.getHistory, messages.search, messages.getDialogs,
+// messages.getMessages, with Telegram's offset_id / add_offset / limit paging.
+
+import type { AccountMessage, AccountPeer } from '../../world/accounts.js';
+import { peerKey } from '../../world/accounts.js';
+import { Api } from '../gramjs.js';
+import { peersOf, tlMessage, tlPeer } from '../messages-tl.js';
+import { accountPeer, userOnly } from './account-common.js';
+import type { MethodContext, MethodTable } from './types.js';
+
+const LIMIT_MAX = 100;
+
+interface Paging {
+  offsetId: number;
+  offsetDate: number;
+  addOffset: number;
+  limit: number;
+  maxId: number;
+  minId: number;
+}
+
+/**
+ * Telegram's history paging over messages newest first: start at the first message older than
+ * offset_id (or offset_date; the newest when both are 0), move by add_offset (negative: towards
+ * newer messages, so offset_id itself is included), take limit, then drop ids outside
+ * (min_id, max_id).
+ */
+export function page(newestFirst: AccountMessage[], p: Paging): AccountMessage[] {
+  let start = 0;
+  if (p.offsetId > 0) {
+    start = newestFirst.findIndex((m) => m.id < p.offsetId);
+    if (start < 0) start = newestFirst.length;
+  } else if (p.offsetDate > 0) {
+    start = newestFirst.findIndex((m) => m.date < p.offsetDate);
+    if (start < 0) start = newestFirst.length;
+  }
+  start += p.addOffset;
+  const limit = Math.min(Math.max(p.limit, 0), LIMIT_MAX);
+  const end = start + limit;
+  return newestFirst
+    .slice(Math.max(0, start), Math.max(0, end))
+    .filter((m) => (p.maxId <= 0 || m.id < p.maxId) && (p.minId <= 0 || m.id > p.minId));
+}
+
+function answer(ctx: MethodContext, me: number, all: AccountMessage[], picked: AccountMessage[]): Api.messages.TypeMessages {
+  const { users, chats } = peersOf(ctx.world, me, picked);
+  const messages = picked.map((m) => tlMessage(m, ctx.endpoint.dcId));
+  // messages.messages only when it holds everything; else a slice with the total count.
+  if (picked.length === all.length) return new Api.messages.Messages({ messages, users, chats });
+  return new Api.messages.MessagesSlice({ count: all.length, messages, users, chats });
+}
+
+function matchesFilter(m: AccountMessage, filter: Api.TypeMessagesFilter | undefined): boolean {
+  if (!filter || filter instanceof Api.InputMessagesFilterEmpty) return true;
+  if (filter instanceof Api.InputMessagesFilterPhotos || filter instanceof Api.InputMessagesFilterPhotoVideo) return m.media?.kind === 'photo';
+  if (filter instanceof Api.InputMessagesFilterDocument) return m.media?.kind === 'document';
+  if (filter instanceof Api.InputMessagesFilterUrl) return m.entities.some((e) => e.type === 'url' || e.type === 'text_link');
+  // The other filters (voice, music, gifs, ...) find nothing: the sandbox holds no such media.
+  return false;
+}
+
+export const historyMethods: MethodTable = {
+  'messages.getHistory': {
+    login: true,
+    run(req: Api.messages.GetHistory, ctx) {
+      const me = userOnly(ctx);
+      const peer = accountPeer(ctx, req.peer, me, 'read');
+      const all = ctx.world.accounts.account(me).history(peer).reverse();
+      return answer(ctx, me, all, page(all, req));
+    },
+  },
+
+  'messages.search': {
+    login: true,
+    run(req: Api.messages.Search, ctx) {
+      const me = userOnly(ctx);
+      const a = ctx.world.accounts.account(me);
+      const peer: AccountPeer | undefined = req.peer instanceof Api.InputPeerEmpty ? undefined : accountPeer(ctx, req.peer, me, 'read');
+      const from: AccountPeer | undefined = req.fromId ? accountPeer(ctx, req.fromId, me, 'read') : undefined;
+      const q = (req.q ?? '').toLowerCase();
+      const key = peer ? peerKey(peer) : undefined;
+      const all = [...a.messages.values()]
+        .filter(
+          (m) =>
+            (key === undefined || peerKey(m.peer) === key) &&
+            (q === '' || m.text.toLowerCase().includes(q)) &&
+            (!from || (from.type === 'user' && m.from === from.id)) &&
+            (!req.minDate || m.date >= req.minDate) &&
+            (!req.maxDate || m.date <= req.maxDate) &&
+            matchesFilter(m, req.filter),
+        )
+        .reverse();
+      return answer(ctx, me, all, page(all, { ...req, offsetDate: 0 }));
+    },
+  },
+
+  'messages.getMessages': {
+    login: true,
+    run(req: Api.messages.GetMessages, ctx) {
+      const me = userOnly(ctx);
+      const a = ctx.world.accounts.account(me);
+      const found: AccountMessage[] = [];
+      const out = req.id.map((input) => {
+        const id = input instanceof Api.InputMessageID ? input.id : 0;
+        const m = a.messages.get(id);
+        if (!m) return new Api.MessageEmpty({ id });
+        found.push(m);
+        return tlMessage(m, ctx.endpoint.dcId);
+      });
+      const { users, chats } = peersOf(ctx.world, me, found);
+      return new Api.messages.Messages({ messages: out, users, chats });
+    },
+  },
+
+  'messages.getDialogs': {
+    login: true,
+    run(req: Api.messages.GetDialogs, ctx) {
+      const me = userOnly(ctx);
+      const a = ctx.world.accounts.account(me);
+      // The archive (folder 1) is empty in the sandbox.
+      if (req.folderId === 1) return new Api.messages.Dialogs({ dialogs: [], messages: [], chats: [], users: [] });
+      const tops = new Map<string, AccountMessage>();
+      for (const m of a.messages.values()) tops.set(peerKey(m.peer), m);
+      const sorted = [...tops.values()].sort((x, y) => y.date - x.date || y.id - x.id);
+      const after = (m: AccountMessage) =>
+        req.offsetDate > 0 ? m.date < req.offsetDate || (m.date === req.offsetDate && req.offsetId > 0 && m.id < req.offsetId) : req.offsetId > 0 ? m.id < req.offsetId : true;
+      const limit = Math.min(Math.max(req.limit, 0) || LIMIT_MAX, LIMIT_MAX);
+      const picked = sorted.filter(after).slice(0, limit);
+      const dialogs = picked.map((m) => {
+        const k = peerKey(m.peer);
+        return new Api.Dialog({
+          peer: tlPeer(m.peer),
+          topMessage: m.id,
+          readInboxMaxId: a.readInbox.get(k) ?? 0,
+          readOutboxMaxId: a.readOutbox.get(k) ?? 0,
+          unreadCount: a.unreadCount(m.peer),
+          unreadMentionsCount: 0,
+          unreadReactionsCount: 0,
+          notifySettings: new Api.PeerNotifySettings({}),
+        });
+      });
+      const { users, chats } = peersOf(ctx.world, me, picked, [me]);
+      const messages = picked.map((m) => tlMessage(m, ctx.endpoint.dcId));
+      if (picked.length === sorted.length) return new Api.messages.Dialogs({ dialogs, messages, chats, users });
+      return new Api.messages.DialogsSlice({ count: sorted.length, dialogs, messages, chats, users });
+    },
+  },
+};

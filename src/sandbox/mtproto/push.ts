@@ -1,0 +1,47 @@
+// Pushed updates: each event of a user's account (a message arrived, was edited, deleted, read)
+// goes to every open session logged in as that user, except the one whose request caused it
+// (that one gets the event in its answer), as updateShortMessage or updates{...}. A session
+// whose connection is gone misses it; updates.getDifference gives it back.
+
+import type { AccountEvent } from '../world/accounts.js';
+import type { World } from '../world/world.js';
+import type { AuthKeyStore } from './authkeys.js';
+import { tlPushedUpdates } from './messages-tl.js';
+import type { Outlet } from './session.js';
+
+export interface PushDeps {
+  world: World;
+  authKeys: AuthKeyStore;
+  dcId: number;
+  /** The bytes of an Updates object for a client at `layer` (undefined: GramJS's layer). */
+  encode(bytes: Buffer, layer: number | undefined): Buffer;
+  log(line: string): void;
+}
+
+/** Starts pushing the world's account events; returns the function that stops it. */
+export function startPushing(deps: PushDeps): () => void {
+  return deps.world.accounts.onEvent((e) => push(deps, e));
+}
+
+function push(deps: PushDeps, e: AccountEvent): void {
+  let bytes: Buffer | undefined;
+  const byLayer = new Map<number | undefined, Buffer>();
+  for (const key of deps.authKeys.values()) {
+    if (key.login?.userId !== e.owner || key.login.bot) continue;
+    // One copy per connection, even when several sessions of the key share it.
+    const outlets = new Set<Outlet>();
+    for (const session of key.sessions.values()) {
+      const outlet = session.outlet;
+      if (session === e.cause || !outlet || outlet.closed || outlets.has(outlet)) continue;
+      outlets.add(outlet);
+      try {
+        bytes ??= tlPushedUpdates(deps.world, e, deps.dcId).getBytes();
+        let body = byLayer.get(key.layer);
+        if (!body) byLayer.set(key.layer, (body = deps.encode(bytes, key.layer)));
+        session.enqueue(body, true, false);
+      } catch (err) {
+        deps.log(`push to user ${e.owner}: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    }
+  }
+}
