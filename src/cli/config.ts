@@ -73,6 +73,9 @@ export function resolveConfig(cli: CliOptions, env: NodeJS.ProcessEnv, stdoutIsT
   const mtprotoTimeoutSeconds = timeout('TGSH_MTPROTO_TIMEOUT');
   if (typeof mtprotoTimeoutSeconds === 'string') return { ok: false, error: mtprotoTimeoutSeconds };
 
+  const asText = pick(cli.as, '--as', 'TGSH_AS');
+  if (asText !== undefined && asText.value !== 'user' && asText.value !== 'bot') return { ok: false, error: `${asText.from}: must be 'user' or 'bot', not '${asText.value.slice(0, 32)}'` };
+  const downloadDir = pick(cli.downloadDir, '--download-dir', 'TGSH_DOWNLOAD_DIR');
   const password = env.TG_PASSWORD;
   const noColor = cli.noColor || (env.NO_COLOR !== undefined && env.NO_COLOR !== '') || env.TERM === 'dumb';
   const common = {
@@ -90,6 +93,9 @@ export function resolveConfig(cli: CliOptions, env: NodeJS.ProcessEnv, stdoutIsT
     code: pick(cli.code, '--code', 'TG_CODE')?.value,
     password: password ? new Secret(password) : undefined,
     passwordFile: cli.passwordFile,
+    as: asText?.value as 'user' | 'bot' | undefined,
+    msgIds: cli.msgIds,
+    downloadDir: downloadDir ? resolve(downloadDir.value) : undefined,
   };
 
   if (sandbox) {

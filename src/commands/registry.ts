@@ -26,6 +26,14 @@ import { sendPhoto, sendDocument, sendFile } from './send-file.js';
 import { startLinkCommand } from './start-link.js';
 import { sync } from './sync.js';
 import { broadcast } from './broadcast.js';
+import { history } from './history.js';
+import { markRead } from './mark-read.js';
+import { search } from './search.js';
+import { reply } from './reply.js';
+import { fwd } from './fwd.js';
+import { deleteMsg } from './delete-msg.js';
+import { editMsg } from './edit-msg.js';
+import { loadPhoto, loadDocument, loadFile } from './load-file.js';
 
 export const BUILTIN_COMMANDS: readonly CommandSpec[] = [
   help,
@@ -56,6 +64,16 @@ export const BUILTIN_COMMANDS: readonly CommandSpec[] = [
   sendFile,
   startLinkCommand,
   broadcast,
+  reply,
+  fwd,
+  editMsg,
+  deleteMsg,
+  history,
+  markRead,
+  search,
+  loadPhoto,
+  loadDocument,
+  loadFile,
 ];
 
 export class Registry implements CommandRegistry {

@@ -23,6 +23,9 @@ export const OPTIONS = {
   phone: { type: 'string' },
   code: { type: 'string' },
   'password-file': { type: 'string' },
+  as: { type: 'string' },
+  'enable-msg-id': { type: 'boolean', short: 'N' },
+  'download-dir': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'V' },
 } as const;

@@ -12,6 +12,7 @@ import { displayName } from '../peers/display-name.js';
 import { formatWhen, peerObject } from './peer-object.js';
 import { peerClassOf, type ChatMember, type PeerRecord } from '../peers/types.js';
 import { signature } from '../commands/signature.js';
+import { dialogJson, dialogText, messageJson, messageText } from './message.js';
 
 export interface OutputStyle {
   json: boolean;
@@ -52,6 +53,10 @@ export function jsonOf(result: Result): JsonValue {
       return result.json;
     case 'sent':
       return { result: 'SUCCESS', message_id: result.message.messageId, chat_id: result.message.chatId, part: result.part, parts: result.parts };
+    case 'messages':
+      return result.list ? result.messages.map(messageJson) : result.messages[0] ? messageJson(result.messages[0]) : null;
+    case 'dialogs':
+      return result.dialogs.map(dialogJson);
   }
 }
 
@@ -91,6 +96,10 @@ function textOf(result: Result, style: OutputStyle): Answer {
       return out(result.text.replace(/\n$/, ''));
     case 'sent':
       return out(messageLine(result.message, paint));
+    case 'messages':
+      return out(result.messages.map((m) => messageText(m, paint, result.showIds)).join('\n'));
+    case 'dialogs':
+      return out(result.dialogs.map((d) => dialogText(d, paint)).join('\n'));
   }
 }
 

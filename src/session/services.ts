@@ -17,6 +17,7 @@ import type { BotSender } from '../telegram/botapi/sender.js';
 import type { Resolver } from '../telegram/resolver/types.js';
 import type { UpdatePoller } from '../telegram/updates/poller.js';
 import type { MtprotoLink } from '../telegram/mtproto/link.js';
+import type { UserAccount } from '../telegram/user/account.js';
 import { EventHub } from '../telegram/updates/hub.js';
 
 export type Notice = (text: string) => void;
@@ -34,6 +35,7 @@ export class Services {
   private resolverPromise: Promise<Resolver> | undefined;
   private pollerPromise: Promise<UpdatePoller> | undefined;
   private linkPromise: Promise<MtprotoLink> | undefined;
+  private userPromise: Promise<UserAccount> | undefined;
   /** Incoming messages and consent changes, for every client that listens (shell, main_session, listen). */
   readonly events = new EventHub();
 
@@ -170,6 +172,18 @@ export class Services {
       () => (this.linkPromise = undefined),
     );
     return this.linkPromise;
+  }
+
+  /** The logged-in user account (sends, history, dialogs, files) over the run's MTProto link; GramJS loaded now. */
+  user(notice: Notice = this.runNotice): Promise<UserAccount> {
+    this.userPromise ??= forgetFailure(
+      (async () => {
+        const [{ UserAccount }, store, settings] = await Promise.all([import('../telegram/user/account.js'), this.store(notice), this.telegram(notice)]);
+        return new UserAccount({ link: () => this.mtproto(notice), store, settings, maxWaitSeconds: this.config.maxWaitSeconds });
+      })(),
+      () => (this.userPromise = undefined),
+    );
+    return this.userPromise;
   }
 
   /** The bot's update poller (sync and live events share it). Exit-4 failure naming `what` without a bot. */
