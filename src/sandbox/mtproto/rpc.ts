@@ -14,6 +14,7 @@ import type { ClientSession } from './session.js';
 import type { SrpVerifiers } from './srp.js';
 import { canonicalMethod, type StatsImpl } from './stats.js';
 import { CTOR, TlWriter } from './tl.js';
+import { answerForLayer, declaredLayer, isServedLayer, needsTranslation, requestToGramjs } from './layers/index.js';
 
 export interface RpcDeps {
   world: World;
@@ -50,10 +51,22 @@ function unwrap(request: any, key: AuthKeyRecord): any {
 
 export function dispatchRpc(deps: RpcDeps, session: ClientSession, reqMsgId: bigint, body: Buffer): void {
   session.requestReceived(reqMsgId);
+  // The layer decides how the rest is read: known before parsing (invokeWithLayer's first field).
+  const declared = declaredLayer(body);
+  if (declared !== undefined) {
+    if (!isServedLayer(declared)) {
+      deps.log(`rpc: layer ${declared} refused`);
+      deliver(deps, session, reqMsgId, new RpcFailure(400, 'CONNECTION_LAYER_INVALID'));
+      return;
+    }
+    session.key.layer = declared;
+  }
   let request: any;
   try {
-    request = unwrap(new BinaryReader(body).tgReadObject(), session.key);
-  } catch {
+    const layer = session.key.layer;
+    request = unwrap(new BinaryReader(needsTranslation(layer) ? requestToGramjs(body, layer) : body).tgReadObject(), session.key);
+  } catch (e) {
+    if (needsTranslation(session.key.layer)) deps.log(`rpc: layer ${session.key.layer} request not translated: ${e instanceof Error ? e.message : String(e)}`);
     request = undefined;
   }
   if (!request || request.classType !== 'request' || typeof request.className !== 'string') {
@@ -71,6 +84,7 @@ export function dispatchRpc(deps: RpcDeps, session: ClientSession, reqMsgId: big
     deliver(deps, session, reqMsgId, new RpcFailure(fault.error.code, fault.error.message));
     return;
   }
+  const answer = (o: TlAnswer | RpcFailure) => deliver(deps, session, reqMsgId, o, method);
   let outcome: TlAnswer | RpcFailure | Promise<TlAnswer>;
   try {
     deps.world.accounts.releaseDue();
@@ -79,12 +93,9 @@ export function dispatchRpc(deps: RpcDeps, session: ClientSession, reqMsgId: big
     outcome = asFailure(e, deps, method);
   }
   if (outcome instanceof Promise) {
-    outcome.then(
-      (answer) => deliver(deps, session, reqMsgId, answer),
-      (e) => deliver(deps, session, reqMsgId, asFailure(e, deps, method)),
-    );
+    outcome.then(answer, (e) => answer(asFailure(e, deps, method)));
   } else {
-    deliver(deps, session, reqMsgId, outcome);
+    answer(outcome);
   }
 }
 
@@ -103,12 +114,16 @@ function asFailure(e: unknown, deps: RpcDeps, method: string): RpcFailure {
   return new RpcFailure(500, 'INTERNAL_SERVER_ERROR');
 }
 
-function deliver(deps: RpcDeps, session: ClientSession, reqMsgId: bigint, outcome: TlAnswer | RpcFailure): void {
+function deliver(deps: RpcDeps, session: ClientSession, reqMsgId: bigint, outcome: TlAnswer | RpcFailure, method?: string): void {
   let body: Buffer;
   try {
     if (outcome instanceof RpcFailure) body = rpcErrorBody(reqMsgId, outcome);
     else {
-      const r = rpcResultBody(reqMsgId, outcome);
+      const layer = session.key.layer;
+      let bytes = answerBytes(outcome);
+      // A client at another layer reads the answer in its own constructors.
+      if (method && needsTranslation(layer)) bytes = answerForLayer(bytes, method, layer);
+      const r = rpcResultBody(reqMsgId, bytes);
       if (r.gzipped) deps.stats.gzippedAnswers++;
       body = r.body;
     }
@@ -128,8 +143,8 @@ export function answerBytes(answer: TlAnswer): Buffer {
   return answer.getBytes();
 }
 
-function rpcResultBody(reqMsgId: bigint, answer: TlAnswer): { body: Buffer; gzipped: boolean } {
-  let result = answerBytes(answer);
+function rpcResultBody(reqMsgId: bigint, answer: Buffer): { body: Buffer; gzipped: boolean } {
+  let result = answer;
   let gzipped = false;
   if (result.length >= GZIP_THRESHOLD) {
     const packed = new TlWriter().uint32(CTOR.gzipPacked).bytes(gzipSync(result)).result();

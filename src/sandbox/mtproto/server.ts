@@ -9,6 +9,7 @@ import { FaultsImpl, type MtprotoFaults } from './faults.js';
 import { SrpVerifiers } from './srp.js';
 import { StatsImpl, type MtprotoStats } from './stats.js';
 import { startPushing } from './push.js';
+import { updatesForLayer } from './layers/index.js';
 
 export interface MtprotoServerOptions {
   world: World;
@@ -106,7 +107,7 @@ class MtprotoServerImpl implements MtprotoServer {
         this.stats.openConnections = this.connections.size;
       },
     };
-    this.stopPushing = startPushing({ world, authKeys: this.authKeys, dcId, encode: (bytes) => bytes, log });
+    this.stopPushing = startPushing({ world, authKeys: this.authKeys, dcId, encode: updatesForLayer, log });
     // Scheduled messages go out when their time comes, pushed like any other message.
     this.scheduler = setInterval(() => world.accounts.releaseDue(), 1000);
     this.scheduler.unref();

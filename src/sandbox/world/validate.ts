@@ -202,6 +202,13 @@ export function parseWorld(json: unknown, source?: string): WorldData {
     else tokens.set(b.token, `bots[${i}]`);
   });
 
+  // Blocked users are users.
+  users.forEach((u, i) => {
+    if (!Array.isArray(u.blocked)) return;
+    u.blocked.forEach((c, j) => {
+      if (typeof c === 'number' && !userIds.has(c)) bad(`users[${i}].blocked[${j}]`, `unknown user ${c}`);
+    });
+  });
   // Contacts point at users.
   users.forEach((u, i) => {
     if (!Array.isArray(u.contacts)) return;
