@@ -1,6 +1,8 @@
 // `broadcast`: one text to many peers, within Telegram's limits, journaled on disk so that an
 // interrupted broadcast can be finished without sending anyone the message twice. This file reads
-// the arguments; the work (grammY, the journal, the scheduler) is loaded only when it runs.
+// the arguments and gives src/broadcast what it needs (the sender, the store, the journals folder,
+// notices and progress); the work (grammY, the journal, the scheduler) is loaded only when it runs,
+// and what it answers becomes the Result in broadcast-report.ts.
 
 import type { PeerRef } from '../peers/ref.js';
 import { ErrorCode } from '../core/errors.js';
@@ -50,12 +52,38 @@ export const broadcast: CommandSpec = {
   async run(ctx, input) {
     const req = await requestOf(ctx, input);
     if ('kind' in req && req.kind === 'fail') return req;
-    const { runBroadcast } = await import('../telegram/broadcast/run.js');
-    return runBroadcast(ctx, req as import('../telegram/broadcast/run.js').BroadcastRequest);
+    const [{ runBroadcast }, { broadcastAnswerResult }] = await Promise.all([import('../broadcast/run.js'), import('./broadcast-report.js')]);
+    return broadcastAnswerResult(await runBroadcast(await depsOf(ctx), req as Request));
   },
 };
 
-type Request = import('../telegram/broadcast/run.js').BroadcastRequest;
+type Request = import('../broadcast/run.js').BroadcastRequest;
+
+/** What a broadcast is given: this run's bot sender and store, this client's notices, signal and terminal. */
+async function depsOf(ctx: CommandContext): Promise<import('../broadcast/deps.js').BroadcastDeps> {
+  const { resolveSendTarget } = await import('../telegram/botapi/target.js');
+  const notice = (text: string): void => ctx.notice(text);
+  return {
+    sender: (what) => ctx.services.botSender(notice, what),
+    store: () => ctx.services.store(notice),
+    resolve: async (ref) =>
+      resolveSendTarget(ref, {
+        resolver: (n) => ctx.services.resolver(n),
+        store: await ctx.services.store(notice),
+        sender: await ctx.services.botSender(notice, 'broadcast'),
+        notice,
+        signal: ctx.signal,
+      }),
+    journals: ctx.services.paths.journals,
+    profile: ctx.config.profile,
+    notice,
+    signal: ctx.signal,
+    progress: ctx.progress,
+    quiet: ctx.config.quiet === true,
+    interactive: ctx.mode === 'interactive',
+    maxWaitSeconds: ctx.config.maxWaitSeconds,
+  };
+}
 
 const usage = (message: string, hint = "see 'help broadcast'"): Result & { kind: 'fail' } => fail(ErrorCode.BAD_ARGUMENT, message, { hint });
 

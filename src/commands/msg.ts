@@ -41,9 +41,7 @@ export const msg: CommandSpec = {
       ctx,
       p,
       split.parts.map((part, i) => ({
-        kind: 'text' as const,
-        text: part,
-        parseMode: mode,
+        content: { kind: 'text' as const, text: part, parseMode: mode },
         disablePreview: m.disablePreview === true,
         // Only the first part answers the message replied to.
         replyTo: i === 0 ? m.reply : undefined,

@@ -3,6 +3,7 @@
 // name from text in repeated peer arguments). Every malformed line becomes one FAIL result.
 
 import { isTgshFlag } from '../core/flags.js';
+import { printable } from '../core/text.js';
 import { Lexer, isLexError, type Token } from './lexer.js';
 import { ErrorCode } from '../core/errors.js';
 import { fail } from './result.js';
@@ -280,9 +281,5 @@ export function isScheduleTime(t: string): boolean {
   return /^\+\d{1,6}[smhd]$/.test(t) || /^\d{1,2}:\d{2}$/.test(t) || /^\d{4}-\d{2}-\d{2}[T ]\d{1,2}:\d{2}(:\d{2})?$/.test(t) || /^\d{9,11}$/.test(t);
 }
 
-/** Shortens and escapes user input quoted back in an error, so the answer stays one clean line. */
-export function printable(s: string, max = 64): string {
-   
-  const clean = s.replace(/[\u0000-\u001f\u007f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
-  return clean.length > max ? clean.slice(0, max) + '...' : clean;
-}
+/** Shortens and escapes user input quoted back in an error (core/text.ts; kept here for importers). */
+export { printable };

@@ -1,4 +1,4 @@
-import { pruneJournals } from '../telegram/broadcast/prune.js';
+import { pruneJournals } from '../broadcast/prune.js';
 import { ErrorCode } from '../core/errors.js';
 import { fail } from './result.js';
 import { storeOf } from './peer-lookup.js';

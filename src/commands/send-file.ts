@@ -40,7 +40,7 @@ function sendCommand(which: Which, summary: string): CommandSpec {
       }
       const p = await prepare(ctx, input, `send_${which}`);
       return sendParts(ctx, p, [
-        { kind, file: { path: checked.path, name: checked.name }, caption: caption || undefined, parseMode: caption ? mode : undefined, replyTo: ctx.modifiers.reply },
+        { content: { kind, file: { path: checked.path, name: checked.name }, caption: caption || undefined, parseMode: caption ? mode : undefined }, replyTo: ctx.modifiers.reply },
       ]);
     },
   };

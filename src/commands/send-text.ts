@@ -30,7 +30,7 @@ export const sendText: CommandSpec = {
     return sendParts(
       ctx,
       p,
-      split.parts.map((part, i) => ({ kind: 'text' as const, text: part, parseMode: mode, disablePreview: m.disablePreview === true, replyTo: i === 0 ? m.reply : undefined })),
+      split.parts.map((part, i) => ({ content: { kind: 'text' as const, text: part, parseMode: mode }, disablePreview: m.disablePreview === true, replyTo: i === 0 ? m.reply : undefined })),
     );
   },
 };

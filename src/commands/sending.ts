@@ -4,7 +4,7 @@
 
 import type { PeerRef } from '../peers/ref.js';
 import type { BotSender } from '../telegram/botapi/sender.js';
-import type { OutgoingContent, ParseMode } from '../telegram/botapi/send.js';
+import { cannotText, type MessageContent, type ParseMode } from '../telegram/sender.js';
 import { resolveSendTarget, targetOfPeer, type SendTarget } from '../telegram/botapi/target.js';
 import { consentGate, recordSendOutcome } from '../telegram/botapi/consent.js';
 import { explainLocalRefusal, explainSendFailure } from '../telegram/botapi/explain.js';
@@ -15,6 +15,7 @@ import { fail } from './result.js';
 import type { Result, CommandContext, ParsedArgs } from './types.js';
 
 export interface Prepared {
+  /** The bot: the Sender seam (telegram/sender.ts) plus what only a bot has (start link, getMe). */
   sender: BotSender;
   store: PeerStore;
   to: SendTarget;
@@ -78,24 +79,31 @@ function explainBase(ctx: CommandContext, sender: BotSender, to: SendTarget): { 
   return { name: to.name, isUser: to.isUser, apiRoot: sender.apiRoot, maxWaitSeconds: ctx.config.maxWaitSeconds };
 }
 
-/** What the answer line shows for a sent message. */
-function viewText(content: OutgoingContent): string {
-  if (content.kind === 'text') return content.text;
-  const name = 'path' in content.file ? (content.file.name ?? content.file.path.split('/').pop()) : undefined;
-  const label = content.kind === 'photo' ? '[photo]' : `[document${name ? ' ' + name : ''}]`;
-  return content.caption ? `${label} ${content.caption}` : label;
+/** One message of a command: what is sent, and the options that differ from part to part. */
+export interface Part {
+  content: MessageContent;
+  replyTo?: number;
+  disablePreview?: boolean;
 }
 
 /**
  * Sends the parts in order, one answer each; stops at the first failure (its FAIL is the last
  * answer). Every outcome is recorded in the store (consent, names, membership).
  */
-export async function sendParts(ctx: CommandContext, p: Prepared, contents: OutgoingContent[]): Promise<Result[]> {
+export async function sendParts(ctx: CommandContext, p: Prepared, parts: Part[]): Promise<Result[]> {
   const results: Result[] = [];
   let to = p.to;
-  for (let i = 0; i < contents.length; i++) {
-    const content = contents[i]!;
-    const outcome = await p.sender.send(to.target, content, {
+  for (let i = 0; i < parts.length; i++) {
+    const { content, replyTo, disablePreview } = parts[i]!;
+    // What this identity can not send is refused here, in its words (the bot sends every kind today).
+    const cannot = content.kind === 'text' ? undefined : cannotText(p.sender, content.kind);
+    if (cannot !== undefined) {
+      results.push(fail(ErrorCode.BAD_ARGUMENT, `${cannot}: not sent to ${to.name}`, { failure: 'usage' }));
+      break;
+    }
+    const outcome = await p.sender.sendMessage(to.target, content, {
+      replyTo,
+      disablePreview,
       signal: ctx.signal,
       maxWaitSeconds: ctx.config.maxWaitSeconds,
       onWait: (s) => ctx.notice(`tgsh: Telegram asks to wait ${s} s before sending to ${to.name} (429); waiting`),
@@ -110,23 +118,15 @@ export async function sendParts(ctx: CommandContext, p: Prepared, contents: Outg
         startLink,
         kind: content.kind,
         modifier: modifierOf(content.parseMode),
-        replyTo: content.replyTo,
+        replyTo,
       });
       results.push(fail(x.code, x.error, x));
       break;
     }
-    const chatType = outcome.message.chat.type;
-    const inGroup = chatType === 'group' || chatType === 'supergroup';
-    const message: MessageView = {
-      messageId: outcome.messageId,
-      chatId: outcome.chatId,
-      date: outcome.date,
-      out: true,
-      chatName: to.name,
-      fromName: inGroup ? await botName(p.sender) : undefined,
-      text: viewText(content),
-    };
-    results.push(contents.length > 1 ? { kind: 'sent', message, part: i + 1, parts: contents.length } : { kind: 'sent', message });
+    const inGroup = outcome.chatType === 'group' || outcome.chatType === 'supergroup';
+    // Names as tgsh shows them everywhere (the store's), not as this answer spelled them.
+    const message: MessageView = { ...outcome.message, chatName: to.name, fromName: inGroup ? await botName(p.sender) : undefined };
+    results.push(parts.length > 1 ? { kind: 'sent', message, part: i + 1, parts: parts.length } : { kind: 'sent', message });
   }
   return results;
 }

@@ -14,6 +14,7 @@ import { configuredSettings, sandboxSettings } from './telegram.js';
 import { type TelegramSettings } from '../telegram/settings.js';
 import type { Sandbox } from '../sandbox/sandbox.js';
 import type { BotSender } from '../telegram/botapi/sender.js';
+import type { Sender, SenderIdentity } from '../telegram/sender.js';
 import type { Resolver } from '../telegram/resolver/types.js';
 import type { UpdatePoller } from '../telegram/updates/poller.js';
 import type { MtprotoLink } from '../telegram/mtproto/link.js';
@@ -134,6 +135,15 @@ export class Services {
       () => (this.senderPromise = undefined),
     );
     return this.senderPromise;
+  }
+
+  /**
+   * The sender of one identity (telegram/sender.ts): 'bot' is botSender's; 'user' (the logged-in
+   * account over MTProto) is not there yet: a usage failure. `what` names the command.
+   */
+  async sender(identity: SenderIdentity, notice: Notice, what: string): Promise<Sender> {
+    if (identity === 'bot') return this.botSender(notice, what);
+    throw new TgshError(ErrorCode.BAD_ARGUMENT, `${what}: sending as the user account is not supported yet`, { failure: 'usage', hint: 'send through the bot (a bot token)' });
   }
 
   /** The profile's resolver (the store, then MTProto); created on first use. */

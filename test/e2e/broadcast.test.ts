@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { sandboxSession, type SandboxSession } from '../helpers/sandbox.js';
 import { BIN, cleanEnv } from '../helpers/cli.js';
-import { addStartedUsers, DEFAULT_USERS, deliveries, journalIds, journalLines, seedStore, until } from '../telegram/broadcast/helpers.js';
+import { addStartedUsers, DEFAULT_USERS, deliveries, journalIds, journalLines, seedStore, until } from '../broadcast/helpers.js';
 
 const EXAMPLE = 191322468;
 const ALICE = 200000001;

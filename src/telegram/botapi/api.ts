@@ -6,6 +6,7 @@
 import { createRequire } from 'node:module';
 import type { Api } from 'grammy';
 import { type Secret, scrubSecrets } from '../../core/secret.js';
+import type { NetworkReason } from '../sender.js';
 
 export const TELEGRAM_BOT_API_ROOT = 'https://api.telegram.org';
 
@@ -76,7 +77,7 @@ function statusAwareFetch(): FetchLike | undefined {
 }
 
 /** Why a request did not get a Bot API answer. */
-export type NetworkReason = 'refused' | 'dns' | 'timeout' | 'dropped' | 'http' | 'aborted' | 'other';
+export type { NetworkReason };
 
 export type BotApiFailure =
   | {

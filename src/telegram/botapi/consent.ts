@@ -5,8 +5,7 @@
 
 import { type PeerRecord, peerClassOf } from '../../peers/types.js';
 import type { PeerStore } from '../../store/peer-store.js';
-import { peerInputOfChat } from './peer-input.js';
-import type { SendOutcome } from './send.js';
+import type { SendOutcome } from '../sender.js';
 
 export type ConsentPolicy = 'open' | 'strict';
 
@@ -33,7 +32,7 @@ export function consentGate(peer: PeerRecord | undefined, policy: ConsentPolicy,
 export function recordSendOutcome(store: PeerStore, peer: PeerRecord | undefined, outcome: SendOutcome, at = Date.now()): PeerRecord | undefined {
   let rec = peer && store.get(peerClassOf(peer.kind), peer.id);
   if (outcome.ok) {
-    const input = peerInputOfChat(outcome.message.chat);
+    const input = outcome.chat && { ...outcome.chat };
     if (input) {
       // A user's kind (user or bot) is not in a Chat object: keep the stored one.
       if (rec && peerClassOf(rec.kind) === 'user' && input.kind === 'user') input.kind = rec.kind;

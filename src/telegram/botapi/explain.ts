@@ -9,7 +9,7 @@ import { describeBotApiFailure, type BotApiFailure } from './api.js';
 import { UnexpectedAnswer } from './answers.js';
 import type { LocalRefusal } from './consent.js';
 import { BotApiCallError, FloodWaitCancelled, MAX_FLOOD_WAITS, type FloodGiveUp } from './flood.js';
-import type { SendFailure } from './send.js';
+import type { MessageContent, SendFailure } from '../sender.js';
 
 export interface Explanation {
   code: number;
@@ -31,7 +31,7 @@ export interface ExplainContext {
   apiRoot: string;
   maxWaitSeconds: number;
   /** What was sent: a photo refused may go as a document. */
-  kind?: 'text' | 'photo' | 'document';
+  kind?: MessageContent['kind'];
   /** The parse mode's modifier, for markup errors. */
   modifier?: '[html]' | '[markdown]';
   replyTo?: number;

@@ -7,18 +7,13 @@
 import type { Secret } from '../../core/secret.js';
 import { sleep as realSleep } from '../../core/sleep.js';
 import { describeBotApiFailure, type BotApiFailure } from './api.js';
+import type { FloodGiveUpReason } from '../sender.js';
 
 /** At most this many 429s are sat out for one request (one message, one getUpdates...). */
 export const MAX_FLOOD_WAITS = 5;
 
 /** Why a 429 was not sat out. */
-export type FloodGiveUpReason =
-  /** retry_after is longer than --max-wait. */
-  | 'max_wait'
-  /** retry_after is within --max-wait, but this request already sat out its waits. */
-  | 'waits'
-  /** The 429 did not say how long to wait. */
-  | 'no_retry_after';
+export type { FloodGiveUpReason };
 
 export type FloodVerdict = { wait: true; seconds: number } | { wait: false; why: FloodGiveUpReason };
 

@@ -12,6 +12,7 @@
 // much later than it left (a stalled process, a slow link), so it is counted from then.
 
 import { sleep } from '../../core/sleep.js';
+import type { ChatClass, SendPacer } from '../sender.js';
 
 export interface LimitPolicy {
   globalPerSecond: number;
@@ -26,7 +27,7 @@ export const TELEGRAM_LIMITS: LimitPolicy = { globalPerSecond: 30, privatePerSec
 
 const DEFAULT_MARGIN_MS = 25;
 
-export type ChatClass = 'private' | 'group';
+export type { ChatClass };
 
 export interface LimiterClock {
   now(): number;
@@ -97,7 +98,7 @@ class Window {
   }
 }
 
-export class SendLimiter {
+export class SendLimiter implements SendPacer {
   private readonly global = new Window();
   private readonly groups = new Map<string, Window>();
   private readonly privates = new Map<string, { tokens: number; at: number }>();

@@ -1,48 +1,9 @@
 // Telegram's refusals of a send, by meaning: the texts of core.telegram.org's Bot API errors turned
 // into a small set of reasons a program can act on (broadcast journals them, msg explains them).
 
-export type SendReason =
-  /** 403: the user has not started the bot (or deleted the chat with it). */
-  | 'not_started'
-  /** 403: the user blocked the bot. */
-  | 'blocked'
-  /** 403: the user deleted their account. */
-  | 'deactivated'
-  /** 403: bots can not write to bots. */
-  | 'to_bot'
-  /** 403: the bot was removed from the group or channel. */
-  | 'kicked'
-  /** 403: the bot is not in the (public) group or channel. */
-  | 'not_member'
-  /** 400/403: the bot is in the chat but may not post there (channel member, muted). */
-  | 'no_rights'
-  /** 400: the bot does not know this chat id. */
-  | 'chat_not_found'
-  /** 400: a basic group became a supergroup: migrateToChatId is its new id. */
-  | 'migrated'
-  | 'empty'
-  | 'too_long'
-  /** 400: the HTML or MarkdownV2 text is not valid markup. */
-  | 'bad_markup'
-  | 'reply_not_found'
-  /** 400/413: Telegram refused the file (not an image, too big, empty...). */
-  | 'bad_file'
-  /** 401: the bot token is wrong or revoked. */
-  | 'unauthorized'
-  /** 429: too many requests; retryAfter says how long to wait. */
-  | 'flood'
-  | 'conflict'
-  | 'bad_request'
-  | 'forbidden'
-  /** 5xx answered in the Bot API's own JSON. */
-  | 'server'
-  | 'refused'
-  /** No answer from a Bot API server (see SendFailure.network). */
-  | 'network'
-  /** `ok: true`, but the result is not what the method answers (an odd server): maybe sent. */
-  | 'bad_answer'
-  /** The caller cancelled (Ctrl-C). */
-  | 'aborted';
+import type { SendReason } from '../sender.js';
+
+export type { SendReason };
 
 const RULES: Array<[code: number | undefined, pattern: RegExp, reason: SendReason]> = [
   [403, /can't initiate conversation|bot can't send messages to the user|chat not found/i, 'not_started'],

@@ -1,35 +1,38 @@
 // The sending core: one text or file to one resolved chat, within Telegram's limits (SendLimiter),
 // 429s sat out when Telegram's retry_after is within the caller's budget, and every other outcome
-// reported as data (SendOutcome) rather than thrown. Used by msg/send_* and by broadcast.
+// reported as data (SendOutcome, sender.ts) rather than thrown. BotSender (sender.ts) is the
+// Sender built on it, for msg/send_* and broadcast.
 // Nothing here prints, touches the store or knows about commands.
 
 import type { Api } from 'grammy';
 import type { Message } from 'grammy/types';
 import type { Secret } from '../../core/secret.js';
 import { sleep } from '../../core/sleep.js';
-import { describeBotApiFailure, type NetworkReason } from './api.js';
+import type { MessageView } from '../../peers/message.js';
+import {
+  contentViewText,
+  type MessageContent,
+  type Recipient,
+  type SendFailure,
+  type SendMessageOptions,
+  type SendReason,
+  type SendSuccess,
+} from '../sender.js';
+import { describeBotApiFailure } from './api.js';
 import { isMessageAnswer } from './answers.js';
 import { floodVerdict, MAX_FLOOD_WAITS, type FloodGiveUpReason } from './flood.js';
-import type { ChatClass, SendLimiter } from './limiter.js';
-import { classifyRefusal, type SendReason } from './refusals.js';
+import type { SendLimiter } from './limiter.js';
+import { peerInputOfChat } from './peer-input.js';
+import { classifyRefusal } from './refusals.js';
 
-export type { SendReason };
+export type { FileSource, ParseMode, SendFailure, SendOutcome, SendReason, SendSuccess } from '../sender.js';
 
-export type ParseMode = 'HTML' | 'MarkdownV2';
-
-/** Where a message goes: a Bot API chat id (or `@channelusername`) and its limit class. */
-export interface ChatTarget {
-  chatId: number | string;
-  /** 'private' for users and bots, 'group' for groups, supergroups and channels. */
-  cls: ChatClass;
-}
-
-/** A file on disk (checked by files.ts) or one Telegram already has (a file_id from an earlier send). */
-export type FileSource = { path: string; name?: string } | { fileId: string };
-
-export type OutgoingContent =
-  | { kind: 'text'; text: string; parseMode?: ParseMode; disablePreview?: boolean; replyTo?: number }
-  | { kind: 'photo' | 'document'; file: FileSource; caption?: string; parseMode?: ParseMode; replyTo?: number };
+/** Where a message goes: a Bot API chat id (or `@channelusername`) and its limit class (sender.ts Recipient). */
+export type ChatTarget = Recipient;
+/** What is sent (sender.ts MessageContent). */
+export type OutgoingContent = MessageContent;
+/** How it is sent (sender.ts SendMessageOptions). */
+export type SendOptions = SendMessageOptions;
 
 export interface SendDeps {
   api: Api;
@@ -40,62 +43,12 @@ export interface SendDeps {
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
 
-export interface SendOptions {
-  signal?: AbortSignal;
-  /** Longest single 429 wait to sit out, in seconds (0: never wait, fail at once). */
-  maxWaitSeconds: number;
-  /** Told before a 429 wait is sat out (for a notice). */
-  onWait?: (seconds: number, target: ChatTarget) => void;
-  /** At most this many 429s are sat out for one message (default MAX_FLOOD_WAITS, 5). */
-  maxFloodRetries?: number;
-  /**
-   * Resends after a network failure that surely did not reach Telegram (connection refused,
-   * unknown host), with 1 s, 2 s, ... between (default 0: none). Never after a timeout, a dropped
-   * connection or a 5xx: the message may have been sent, and a resend could deliver it twice.
-   */
-  networkRetries?: number;
-  /** The caller paces sends itself (a scheduler): do not wait on the limiter. */
-  skipLimiter?: boolean;
+/** A bot's success: the interface's, plus grammY's Message as the Bot API answered it. */
+export interface BotSendSuccess extends SendSuccess {
+  raw: Message;
 }
 
-export type SendOutcome = SendSuccess | SendFailure;
-
-export interface SendSuccess {
-  ok: true;
-  /** The chat id Telegram answered with (numeric even when `@channel` was given). */
-  chatId: number;
-  messageId: number;
-  /** Unix seconds. */
-  date: number;
-  message: Message;
-  /** Requests made (1 unless 429s were sat out or refused connections retried). */
-  attempts: number;
-  /** Time spent waiting on 429s and retries (ms), not counting the limiter's pacing. */
-  waitedMs: number;
-}
-
-export interface SendFailure {
-  ok: false;
-  chatId: number | string;
-  reason: SendReason;
-  /** Telegram's error code (400, 403, 429...), or 0 for a network failure. */
-  code: number;
-  /** Telegram's description, or what went wrong on the network; secrets scrubbed. */
-  description: string;
-  retryAfter?: number;
-  migrateToChatId?: number;
-  /** For reason 'network': what failed. */
-  network?: NetworkReason;
-  /** For reason 'flood': why it was not sat out, and how many 429s were sat out before. */
-  gaveUp?: FloodGiveUpReason;
-  floodWaits?: number;
-  /** For reason 'bad_answer': the method whose answer was not what the Bot API answers. */
-  method?: string;
-  /** 'no': Telegram refused it or it never left; 'unknown': it may have been delivered. */
-  delivered: 'no' | 'unknown';
-  attempts: number;
-  waitedMs: number;
-}
+export type BotSendOutcome = BotSendSuccess | SendFailure;
 
 const defaultSleep = sleep;
 
@@ -104,7 +57,7 @@ function aborted(target: ChatTarget, delivered: 'no' | 'unknown', attempts: numb
 }
 
 /** Sends one message. Never throws for Telegram's or the network's reasons: see SendOutcome. */
-export async function sendOne(deps: SendDeps, target: ChatTarget, content: OutgoingContent, opts: SendOptions): Promise<SendOutcome> {
+export async function sendOne(deps: SendDeps, target: ChatTarget, content: OutgoingContent, opts: SendOptions): Promise<BotSendOutcome> {
   const sleep = deps.sleep ?? defaultSleep;
   const maxFlood = opts.maxFloodRetries ?? MAX_FLOOD_WAITS;
   let netRetries = opts.networkRetries ?? 0;
@@ -142,7 +95,7 @@ export async function sendOne(deps: SendDeps, target: ChatTarget, content: Outgo
     attempts++;
     let message: unknown;
     try {
-      message = await call(deps.api, target, content, opts.signal);
+      message = await call(deps.api, target, content, opts);
     } catch (e) {
       const f = describeBotApiFailure(e, deps.secrets);
       if (f.kind === 'network') {
@@ -221,30 +174,82 @@ export async function sendOne(deps: SendDeps, target: ChatTarget, content: Outgo
         waitedMs,
       };
     }
-    return { ok: true, chatId: message.chat.id, messageId: message.message_id, date: message.date, message, attempts, waitedMs };
+    return successOf(message, content, attempts, waitedMs);
   }
 }
 
+/** The Bot API's Message as tgsh's outcome (names as the answer gives them; callers may show their own). */
+function successOf(message: Message, content: OutgoingContent, attempts: number, waitedMs: number): BotSendSuccess {
+  const chat = message.chat;
+  const inGroup = chat.type === 'group' || chat.type === 'supergroup';
+  const nameOf = (first?: string, last?: string): string => [first, last].filter((x) => x !== undefined && x !== '').join(' ');
+  const view: MessageView = {
+    messageId: message.message_id,
+    chatId: chat.id,
+    date: message.date,
+    out: true,
+    chatName: 'title' in chat && chat.title !== undefined ? chat.title : nameOf((chat as { first_name?: string }).first_name, (chat as { last_name?: string }).last_name),
+    fromName: inGroup && message.from ? nameOf(message.from.first_name, message.from.last_name) : undefined,
+    text: contentViewText(content),
+  };
+  return {
+    ok: true,
+    chatId: chat.id,
+    messageId: message.message_id,
+    date: message.date,
+    message: view,
+    chatType: chat.type,
+    chat: peerInputOfChat(chat),
+    raw: message,
+    attempts,
+    waitedMs,
+  };
+}
+
+const METHODS = {
+  text: 'sendMessage',
+  photo: 'sendPhoto',
+  document: 'sendDocument',
+  video: 'sendVideo',
+  audio: 'sendAudio',
+  voice: 'sendVoice',
+  animation: 'sendAnimation',
+} as const;
+
 /** The Bot API method that sends this content. */
-export function methodOf(content: OutgoingContent): 'sendMessage' | 'sendPhoto' | 'sendDocument' {
-  return content.kind === 'text' ? 'sendMessage' : content.kind === 'photo' ? 'sendPhoto' : 'sendDocument';
+export function methodOf(content: OutgoingContent): (typeof METHODS)[keyof typeof METHODS] {
+  return METHODS[content.kind];
 }
 
 /** grammY types its signal parameter with the abort-controller polyfill; a native one works the same. */
 export type GrammySignal = Parameters<Api['sendMessage']>[3];
 
-async function call(api: Api, target: ChatTarget, content: OutgoingContent, nativeSignal?: AbortSignal): Promise<Message> {
-  const signal = nativeSignal as GrammySignal;
-  const reply = content.replyTo !== undefined ? { reply_parameters: { message_id: content.replyTo } } : {};
+async function call(api: Api, target: ChatTarget, content: OutgoingContent, opts: SendOptions): Promise<Message> {
+  const signal = opts.signal as GrammySignal;
+  const reply = opts.replyTo !== undefined ? { reply_parameters: { message_id: opts.replyTo } } : {};
+  const silent = opts.silent ? { disable_notification: true } : {};
   const mode = content.parseMode ? { parse_mode: content.parseMode } : {};
   if (content.kind === 'text') {
-    const preview = content.disablePreview ? { link_preview_options: { is_disabled: true } } : {};
-    return api.sendMessage(target.chatId, content.text, { ...mode, ...preview, ...reply }, signal);
+    const preview = opts.disablePreview ? { link_preview_options: { is_disabled: true } } : {};
+    return api.sendMessage(target.chatId, content.text, { ...mode, ...preview, ...silent, ...reply }, signal);
   }
   const caption = content.caption !== undefined && content.caption !== '' ? { caption: content.caption, ...mode } : {};
   const file = 'fileId' in content.file ? content.file.fileId : await inputFile(content.file.path, content.file.name);
-  if (content.kind === 'photo') return api.sendPhoto(target.chatId, file, { ...caption, ...reply }, signal);
-  return api.sendDocument(target.chatId, file, { ...caption, ...reply }, signal);
+  const other = { ...caption, ...silent, ...reply };
+  switch (content.kind) {
+    case 'photo':
+      return api.sendPhoto(target.chatId, file, other, signal);
+    case 'document':
+      return api.sendDocument(target.chatId, file, other, signal);
+    case 'video':
+      return api.sendVideo(target.chatId, file, other, signal);
+    case 'audio':
+      return api.sendAudio(target.chatId, file, other, signal);
+    case 'voice':
+      return api.sendVoice(target.chatId, file, other, signal);
+    case 'animation':
+      return api.sendAnimation(target.chatId, file, other, signal);
+  }
 }
 
 /** A fresh InputFile per attempt (grammY reads a path anew each time it is sent). */

@@ -1,6 +1,8 @@
 // The sender of one tgsh process: grammY's Api for the configured bot, the SendLimiter that keeps
 // every send of this process within Telegram's limits, and the bot's identity (getMe, asked once).
 // Session creates one per run (services.botSender), so the shell, msg and broadcast share one limiter.
+// It is the bot's implementation of the Sender seam (../sender.ts), plus what only a bot has: its
+// Api (getChat, getUpdates), its start link, its getMe.
 
 import type { Api } from 'grammy';
 import { requireSettings, type TelegramSettings } from '../settings.js';
@@ -11,7 +13,9 @@ import { isMeAnswer, UnexpectedAnswer } from './answers.js';
 import { explainCallError } from './explain.js';
 import { callWithFloodWaits } from './flood.js';
 import { SendLimiter } from './limiter.js';
-import { sendOne, type ChatTarget, type OutgoingContent, type SendDeps, type SendOptions, type SendOutcome } from './send.js';
+import { DOCUMENT_MAX_BYTES, PHOTO_MAX_BYTES } from './files.js';
+import { sendOne, type BotSendOutcome, type SendDeps } from './send.js';
+import type { MessageContent, Recipient, Sender, SenderCapabilities, SendMessageOptions } from '../sender.js';
 import { startLink } from './start-link.js';
 
 export interface BotIdentity {
@@ -29,9 +33,22 @@ export interface SenderOptions {
   maxWaitSeconds?: number;
 }
 
-export class BotSender {
+/** What the Bot API lets a bot do. */
+export const BOT_CAPABILITIES: SenderCapabilities = {
+  fileKinds: ['photo', 'document', 'video', 'audio', 'voice', 'animation'],
+  maxPhotoBytes: PHOTO_MAX_BYTES,
+  maxFileBytes: DOCUMENT_MAX_BYTES,
+  writeFirst: false,
+  startLink: true,
+  resolveUsernames: false,
+  silent: true,
+};
+
+export class BotSender implements Sender {
+  readonly identity = 'bot' as const;
+  readonly capabilities = BOT_CAPABILITIES;
   readonly limiter: SendLimiter;
-  private identity: Promise<BotIdentity> | undefined;
+  private meOnce: Promise<BotIdentity> | undefined;
 
   constructor(
     readonly api: Api,
@@ -51,17 +68,17 @@ export class BotSender {
   }
 
   /** One message to one chat, through this process's limiter (see sendOne). */
-  send(target: ChatTarget, content: OutgoingContent, opts: SendOptions): Promise<SendOutcome> {
-    return sendOne(this.deps, target, content, opts);
+  sendMessage(recipient: Recipient, content: MessageContent, options: SendMessageOptions): Promise<BotSendOutcome> {
+    return sendOne(this.deps, recipient, content, options);
   }
 
   /** The bot itself (getMe once per process; a failure is not kept). Throws TgshError. */
   me(signal?: AbortSignal): Promise<BotIdentity> {
-    this.identity ??= this.fetchMe(signal).catch((e: unknown) => {
-      this.identity = undefined;
+    this.meOnce ??= this.fetchMe(signal).catch((e: unknown) => {
+      this.meOnce = undefined;
       throw e;
     });
-    return this.identity;
+    return this.meOnce;
   }
 
   /** https://t.me/<bot>?start=<payload>. Throws TgshError when getMe fails. */

@@ -115,7 +115,7 @@ describe('sendOne', () => {
     writeFileSync(path, 'a,b\n1,2\n');
     const first = await sendOne(d, { chatId: EXAMPLE, cls: 'private' }, { kind: 'document', file: { path }, caption: 'the report' }, { maxWaitSeconds: 0 });
     expect(first.ok).toBe(true);
-    const fileId = first.ok ? first.message.document!.file_id : '';
+    const fileId = first.ok ? first.raw.document!.file_id : '';
     const again = await sendOne(d, { chatId: EXAMPLE, cls: 'private' }, { kind: 'document', file: { fileId } }, { maxWaitSeconds: 0 });
     expect(again).toMatchObject({ ok: true });
     expect(sb.world.received(EXAMPLE).at(-1)?.document?.file_name).toBe('report.csv');

@@ -2,10 +2,10 @@ import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync,
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { foldStates, JOURNAL_FORMAT, JournalWriter, journalFile, readJournal, type JournalHeader } from '../../../src/telegram/broadcast/journal.js';
-import { BroadcastLock, lockFile } from '../../../src/telegram/broadcast/lock.js';
-import { isBroadcastId, newBroadcastId } from '../../../src/telegram/broadcast/id.js';
-import { TgshError } from '../../../src/core/errors.js';
+import { foldStates, JOURNAL_FORMAT, JournalWriter, journalFile, readJournal, type JournalHeader } from '../../src/broadcast/journal.js';
+import { BroadcastLock, lockFile } from '../../src/broadcast/lock.js';
+import { isBroadcastId, newBroadcastId } from '../../src/broadcast/id.js';
+import { TgshError } from '../../src/core/errors.js';
 
 let home: string;
 let dir: string;

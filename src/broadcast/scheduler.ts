@@ -1,8 +1,8 @@
 // The broadcast scheduler: sends one message to many chats as fast as Telegram's limits allow and
-// no faster. Pacing is the SendLimiter's (about 29 per second overall, spaced, never a burst);
-// the scheduler keeps enough requests in flight to reach that rate whatever the latency, picks
-// the next recipient that may be sent to now (a chat paused by a 429 does not hold up the
-// others), and journals each request before it leaves.
+// no faster. Pacing is the sender's limiter's (the bot's SendLimiter: about 29 per second overall,
+// spaced, never a burst); the scheduler keeps enough requests in flight to reach that rate
+// whatever the latency, picks the next recipient that may be sent to now (a chat paused by a 429
+// does not hold up the others), and journals each request before it leaves.
 //
 // 429s: the recipient is sent again after retry_after, never before. Telegram does not say
 // whether a 429 is about one chat or the whole bot; in a broadcast each chat gets one message,
@@ -10,8 +10,7 @@
 // retry_after. After any 429 nothing new starts until the next answer tells which case it is.
 // A retry_after longer than --max-wait stops the broadcast (resumable).
 
-import type { ChatClass, SendLimiter } from '../botapi/limiter.js';
-import type { SendFailure, SendOutcome } from '../botapi/send.js';
+import type { ChatClass, SendFailure, SendOutcome, SendPacer } from '../telegram/sender.js';
 import { decide, isNetworkFailure, NETWORK_FAILURES_TO_STOP, type StopReason } from './decide.js';
 import type { JournalRecord } from './journal.js';
 
@@ -39,7 +38,7 @@ export type Settled =
 export interface SchedulerOptions {
   send: JobSender;
   journal: JobJournal;
-  limiter: SendLimiter;
+  limiter: SendPacer;
   /** Longest retry_after to sit out (seconds); a longer one stops the broadcast. */
   maxWaitSeconds: number;
   signal: AbortSignal;

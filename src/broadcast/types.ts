@@ -1,8 +1,7 @@
 // The shapes a broadcast is made of: its recipients as planned, their states as the journal knows
 // them, and what the report shows. Shared by the planner, the journal, the scheduler and the report.
 
-import type { ChatClass } from '../botapi/limiter.js';
-import type { ParseMode } from '../botapi/send.js';
+import type { ChatClass, ParseMode } from '../telegram/sender.js';
 
 /**
  * Where a recipient stands. `pending`: not sent yet (or refused with a retry_after); `unknown`: a

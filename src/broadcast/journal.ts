@@ -8,7 +8,7 @@
 import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, writeSync, chmodSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ErrorCode, TgshError } from '../../core/errors.js';
+import { ErrorCode, TgshError } from '../core/errors.js';
 import type { BroadcastMessage, PlannedRecipient, RecipientState } from './types.js';
 
 export const JOURNAL_FORMAT = 'tgsh-broadcast';

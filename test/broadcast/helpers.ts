@@ -2,9 +2,9 @@
 // users (as `sync` would have taught it), and ways to read a broadcast's journal and deliveries.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { SandboxSession } from '../../helpers/sandbox.js';
-import type { ConsentState } from '../../../src/peers/types.js';
-import type { World } from '../../../src/sandbox/world/world.js';
+import type { SandboxSession } from '../helpers/sandbox.js';
+import type { ConsentState } from '../../src/peers/types.js';
+import type { World } from '../../src/sandbox/world/world.js';
 
 export interface SeedUser {
   id: number;

@@ -2,16 +2,15 @@
 // send, with a progress display, the store taught what each answer said, and the report built
 // from every recipient's state.
 
-import type { Result, CommandContext } from '../../commands/types.js';
-import type { PeerRecord } from '../../peers/types.js';
-import type { PeerStore } from '../../store/peer-store.js';
-import { recordSendOutcome } from '../botapi/consent.js';
-import { explainSendFailure, type ExplainContext } from '../botapi/explain.js';
-import { sendOne, type OutgoingContent, type SendFailure } from '../botapi/send.js';
-import type { BotSender } from '../botapi/sender.js';
+import type { PeerRecord } from '../peers/types.js';
+import type { PeerStore } from '../store/peer-store.js';
+import { recordSendOutcome } from '../telegram/botapi/consent.js';
+import { explainSendFailure, type ExplainContext } from '../telegram/botapi/explain.js';
+import type { MessageContent, SendFailure } from '../telegram/sender.js';
+import type { BroadcastDeps, BroadcastSender } from './deps.js';
 import type { JournalHeader, JournalWriter } from './journal.js';
 import { barProgress, noticeProgress, silentProgress, type Progress, type ProgressSnapshot } from './progress.js';
-import { broadcastRate, broadcastResult } from './report.js';
+import { broadcastRate, type RunReport } from './report.js';
 import { BroadcastScheduler, type BroadcastJob } from './scheduler.js';
 import { countStatuses, type RecipientState } from './types.js';
 
@@ -22,21 +21,21 @@ export interface Execution {
   states: RecipientState[];
   peers: Array<PeerRecord | undefined>;
   journal: JournalWriter;
-  sender: BotSender;
+  sender: BroadcastSender;
   store: PeerStore;
   resendUnknown: boolean;
 }
 
-function progressFor(ctx: CommandContext): Progress {
-  if (ctx.config.quiet) return silentProgress;
-  if (ctx.mode !== 'interactive' && ctx.progress) return barProgress(ctx.progress);
-  return noticeProgress(ctx.notice, ctx.mode === 'interactive' ? 5000 : 10_000);
+function progressFor(deps: BroadcastDeps): Progress {
+  if (deps.quiet) return silentProgress;
+  if (!deps.interactive && deps.progress) return barProgress(deps.progress);
+  return noticeProgress(deps.notice, deps.interactive ? 5000 : 10_000);
 }
 
-export async function execute(ctx: CommandContext, x: Execution): Promise<Result> {
+export async function execute(deps: BroadcastDeps, x: Execution): Promise<RunReport> {
   const { id, states, journal, sender } = x;
   const m = x.header.message;
-  const content: OutgoingContent = { kind: 'text', text: m.text, parseMode: m.parseMode, disablePreview: m.disablePreview };
+  const content: MessageContent = { kind: 'text', text: m.text, parseMode: m.parseMode };
   const jobs: BroadcastJob[] = [];
   states.forEach((s, index) => {
     if (s.chatId === undefined || s.cls === undefined) return;
@@ -53,7 +52,7 @@ export async function execute(ctx: CommandContext, x: Execution): Promise<Result
     isUser: job.cls === 'private',
     startLink,
     apiRoot: sender.apiRoot,
-    maxWaitSeconds: ctx.config.maxWaitSeconds,
+    maxWaitSeconds: deps.maxWaitSeconds,
     kind: 'text',
     modifier: m.parseMode === 'HTML' ? '[html]' : m.parseMode === 'MarkdownV2' ? '[markdown]' : undefined,
   });
@@ -63,7 +62,7 @@ export async function execute(ctx: CommandContext, x: Execution): Promise<Result
     return { error: e.error, link };
   };
 
-  const progress = progressFor(ctx);
+  const progress = progressFor(deps);
   const snapshot = (): ProgressSnapshot => {
     const elapsed = (Date.now() - startedAt) / 1000;
     const rate = elapsed > 0.5 ? sent / elapsed : 0;
@@ -80,7 +79,7 @@ export async function execute(ctx: CommandContext, x: Execution): Promise<Result
     };
   };
   const before = countStatuses(states);
-  ctx.notice(
+  deps.notice(
     `tgsh: broadcast ${id}: ${jobs.length} to send` +
       (before.sent ? `, ${before.sent} sent before` : '') +
       (before.skipped ? `, ${before.skipped} skipped` : '') +
@@ -90,12 +89,20 @@ export async function execute(ctx: CommandContext, x: Execution): Promise<Result
 
   journal.record({ s: 'run', t: startedAt, pid: process.pid, ...(x.resendUnknown ? { resend_unknown: true } : {}) });
   const scheduler = new BroadcastScheduler(jobs, {
+    // The scheduler paces, waits out 429s and retries itself: the sender makes one request.
     send: (job, signal) =>
-      sendOne(sender.deps, { chatId: job.chatId, cls: job.cls }, content, { signal, maxWaitSeconds: 0, maxFloodRetries: 0, networkRetries: 0, skipLimiter: true }),
+      sender.sendMessage({ chatId: job.chatId, cls: job.cls }, content, {
+        disablePreview: m.disablePreview,
+        signal,
+        maxWaitSeconds: 0,
+        maxFloodRetries: 0,
+        networkRetries: 0,
+        skipLimiter: true,
+      }),
     journal,
     limiter: sender.limiter,
-    maxWaitSeconds: ctx.config.maxWaitSeconds,
-    signal: ctx.signal,
+    maxWaitSeconds: deps.maxWaitSeconds,
+    signal: deps.signal,
     explain,
     onSettled(job, s, outcome) {
       const st = states[job.index]!;
@@ -145,7 +152,7 @@ export async function execute(ctx: CommandContext, x: Execution): Promise<Result
     const job = jobs.find((j) => j.chatId === Number(stop.failure.chatId)) ?? jobs[0]!;
     stopExplained = explainSendFailure(stop.failure, explainCtx(job));
   }
-  return broadcastResult({
+  return {
     id,
     states,
     stop,
@@ -154,5 +161,5 @@ export async function execute(ctx: CommandContext, x: Execution): Promise<Result
     // None over less than a second or under two sends: it would say little (one send, loopback).
     rate: broadcastRate(sent, active),
     floodWaitSeconds: st.stalledMs / 1000,
-  });
+  };
 }

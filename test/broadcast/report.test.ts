@@ -1,10 +1,11 @@
 // The broadcast report: the --resend-unknown hint is one command to copy, and the rate is given
 // only when it says something (at least 2 sent over at least 1 s of sending), else null in JSON.
 import { afterEach, describe, expect, it } from 'vitest';
-import { broadcastRate, broadcastResult } from '../../../src/telegram/broadcast/report.js';
-import type { RecipientState } from '../../../src/telegram/broadcast/types.js';
-import { formatResult } from '../../../src/output/format.js';
-import { sandboxSession, type SandboxSession } from '../../helpers/sandbox.js';
+import { broadcastRate } from '../../src/broadcast/report.js';
+import { broadcastResult } from '../../src/commands/broadcast-report.js';
+import type { RecipientState } from '../../src/broadcast/types.js';
+import { formatResult } from '../../src/output/format.js';
+import { sandboxSession, type SandboxSession } from '../helpers/sandbox.js';
 
 const ALICE = 200000001;
 const style = { json: false, color: false, tty: false };

@@ -5,11 +5,11 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { SendLimiter } from '../../../src/telegram/botapi/limiter.js';
-import type { SendFailure, SendOutcome } from '../../../src/telegram/botapi/send.js';
-import { decide } from '../../../src/telegram/broadcast/decide.js';
-import { JOURNAL_FORMAT, JournalWriter, readJournal } from '../../../src/telegram/broadcast/journal.js';
-import { BroadcastScheduler, type BroadcastJob, type SchedulerOptions } from '../../../src/telegram/broadcast/scheduler.js';
+import { SendLimiter } from '../../src/telegram/botapi/limiter.js';
+import type { SendFailure, SendOutcome } from '../../src/telegram/botapi/send.js';
+import { decide } from '../../src/broadcast/decide.js';
+import { JOURNAL_FORMAT, JournalWriter, readJournal } from '../../src/broadcast/journal.js';
+import { BroadcastScheduler, type BroadcastJob, type SchedulerOptions } from '../../src/broadcast/scheduler.js';
 
 const FAST = { globalPerSecond: 2000, privatePerSecond: 1, privateBurst: 3, groupPerMinute: 20, marginMs: 0 };
 
@@ -23,7 +23,7 @@ function jobs(n: number): BroadcastJob[] {
   return Array.from({ length: n }, (_, i) => ({ index: i, chatId: 5000 + i, cls: 'private' as const }));
 }
 
-const ok = (messageId: number): SendOutcome => ({ ok: true, chatId: 0, messageId, date: 0, message: {} as never, attempts: 1, waitedMs: 0 });
+const ok = (messageId: number): SendOutcome => ({ ok: true, chatId: 0, messageId, date: 0, message: {} as never, chatType: 'private', attempts: 1, waitedMs: 0 });
 const failure = (reason: SendFailure['reason'], more: Partial<SendFailure> = {}): SendFailure => ({
   ok: false,
   chatId: 0,

@@ -4,9 +4,9 @@
 // than a half-sent broadcast.
 
 import { readFileSync } from 'node:fs';
-import { ErrorCode, TgshError } from '../../core/errors.js';
-import { printable } from '../../commands/parse.js';
-import { parsePeerRef } from '../../peers/ref.js';
+import { ErrorCode, TgshError } from '../core/errors.js';
+import { printable } from '../core/text.js';
+import { parsePeerRef } from '../peers/ref.js';
 import type { RecipientInput } from './plan.js';
 
 /** How many bad lines are named in the failure. */

@@ -4,7 +4,7 @@
 
 import { readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ErrorCode, TgshError } from '../../core/errors.js';
+import { ErrorCode, TgshError } from '../core/errors.js';
 
 export function lockFile(dir: string, id: string): string {
   return join(dir, `${id}.lock`);

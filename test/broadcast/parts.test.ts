@@ -3,12 +3,12 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { barProgress, noticeProgress, progressText, renderBar } from '../../../src/telegram/broadcast/progress.js';
-import { readRecipientsFile } from '../../../src/telegram/broadcast/recipients-file.js';
-import { broadcastResult } from '../../../src/telegram/broadcast/report.js';
-import type { RecipientState } from '../../../src/telegram/broadcast/types.js';
-import { formatResult } from '../../../src/output/format.js';
-import { exitCodeOf } from '../../../src/cli/exit-codes.js';
+import { barProgress, noticeProgress, progressText, renderBar } from '../../src/broadcast/progress.js';
+import { readRecipientsFile } from '../../src/broadcast/recipients-file.js';
+import { broadcastResult } from '../../src/commands/broadcast-report.js';
+import type { RecipientState } from '../../src/broadcast/types.js';
+import { formatResult } from '../../src/output/format.js';
+import { exitCodeOf } from '../../src/cli/exit-codes.js';
 
 describe('--to FILE', () => {
   it('reads one peer per line in every form; names the bad lines', () => {

@@ -1,84 +1,28 @@
-// The answer of a broadcast: a text summary (counts, time, rate, and the recipients that did not
-// get the message) or, with --json, one JSON object listing every recipient in input order. A
+// broadcast's answers as Results: a text summary (counts, time, rate, and the recipients that did
+// not get the message) or, with --json, one JSON object listing every recipient in input order. A
 // broadcast in which a recipient failed, is unknown, or that stopped early is a FAIL (exit status
-// 1; 5 for a flood wait beyond --max-wait; 4 for a refused token).
+// 1; 5 for a flood wait beyond --max-wait; 4 for a refused token). The data comes from
+// src/broadcast (report.ts); loaded with it, when broadcast runs.
 
-import { ErrorCode } from '../../core/errors.js';
-import { fail } from '../../commands/result.js';
-import { type Result } from '../../commands/types.js';
-import { type JsonValue } from '../../core/json.js';
-import type { StopReason } from './decide.js';
-import { countStatuses, type RecipientState, type StatusCounts } from './types.js';
+import { ErrorCode } from '../core/errors.js';
+import type { JsonValue } from '../core/json.js';
+import { countsJson, countsText, problemLines, recipientJson, type BroadcastAnswer, type ListedBroadcast, type RunReport, type StatusReport } from '../broadcast/report.js';
+import { countStatuses } from '../broadcast/types.js';
+import { fail } from './result.js';
+import type { Result } from './types.js';
 
-export interface RunReport {
-  id: string;
-  states: readonly RecipientState[];
-  stop?: StopReason;
-  /** The explanation of the stop (code, error, hint, failure) when it came from a send. */
-  stopExplained?: { code: number; error: string; hint?: string; failure?: 'auth' | 'flood' | 'usage' };
-  /** How long this run took. */
-  seconds: number;
-  /**
-   * Messages sent per second between the first request and the last answer of this run;
-   * undefined when that says little (see broadcastRate).
-   */
-  rate?: number;
-  /** Seconds this run could send nothing because of Telegram's retry_after waits. */
-  floodWaitSeconds?: number;
-}
-
-/** Below either, a rate says little (one send, or a handful on a fast link): none is given. */
-export const RATE_MIN_SENT = 2;
-export const RATE_MIN_SECONDS = 1;
-
-/**
- * The rate of a run: messages sent per second of active time (from the first request to the last
- * answer). Undefined when fewer than RATE_MIN_SENT were sent or the run was active less than
- * RATE_MIN_SECONDS.
- */
-export function broadcastRate(sent: number, activeSeconds: number): number | undefined {
-  if (sent < RATE_MIN_SENT || !(activeSeconds >= RATE_MIN_SECONDS)) return undefined;
-  return sent / activeSeconds;
-}
-
-/** `; start link L` unless the error already gives the link. */
-function linkSuffix(error: string | undefined, link: string | undefined): string {
-  return link && !(error ?? '').includes(link) ? `; start link ${link}` : '';
-}
-
-export function recipientJson(s: RecipientState): JsonValue {
-  return {
-    peer: s.peer,
-    chat_id: s.chatId,
-    status: s.status,
-    message_id: s.messageId,
-    reason: s.reason,
-    error: s.error,
-    error_code: s.code,
-    start_link: s.startLink,
-  };
-}
-
-function countsJson(c: StatusCounts): Record<string, JsonValue> {
-  return { total: c.total, sent: c.sent, failed: c.failed, skipped: c.skipped, unknown: c.unknown, pending: c.pending };
-}
-
-export function countsText(c: StatusCounts): string {
-  const parts = [`${c.sent} sent`, `${c.failed} failed`, `${c.skipped} skipped`, `${c.unknown} unknown`];
-  if (c.pending) parts.push(`${c.pending} not sent yet`);
-  return `${parts.join(', ')} (of ${c.total})`;
-}
-
-/** `  failed   @carol: ...` lines for the recipients that did not get the message. */
-export function problemLines(states: readonly RecipientState[], withSent = false): string[] {
-  const out: string[] = [];
-  for (const s of states) {
-    if (s.status === 'sent' && !withSent) continue;
-    const what = s.status === 'pending' ? 'not sent' : s.status;
-    const detail = s.status === 'sent' ? `message ${s.messageId ?? '?'}` : `${s.error ?? ''}${linkSuffix(s.error, s.startLink)}`;
-    out.push(`  ${what.padEnd(8)} ${s.peer}${detail ? ': ' + detail : ''}`);
+/** The Result of what broadcast answered. */
+export function broadcastAnswerResult(a: BroadcastAnswer): Result {
+  switch (a.kind) {
+    case 'run':
+      return broadcastResult(a.report);
+    case 'status':
+      return statusResult(a.status);
+    case 'list':
+      return listResult(a.broadcasts);
+    case 'refused':
+      return fail(a.code, a.error, a.hint !== undefined ? { hint: a.hint } : {});
   }
-  return out;
 }
 
 function seconds(n: number): string {
@@ -143,15 +87,6 @@ export function broadcastResult(r: RunReport): Result {
   return { kind: 'text', text: lines.join('\n'), json: { result: 'SUCCESS', ...extra } };
 }
 
-export interface StatusReport {
-  id: string;
-  created: number;
-  text: string;
-  states: readonly RecipientState[];
-  /** running (pid), finished, or how the last run ended. */
-  state: string;
-}
-
 export function statusResult(s: StatusReport): Result {
   const c = countStatuses(s.states);
   const preview = s.text.length > 60 ? s.text.slice(0, 57).replace(/\s+/g, ' ') + '...' : s.text.replace(/\s+/g, ' ');
@@ -165,4 +100,14 @@ export function statusResult(s: StatusReport): Result {
     text: lines.join('\n'),
     json: { result: 'SUCCESS', broadcast_id: s.id, state: s.state, created: new Date(s.created).toISOString(), text: s.text, ...countsJson(c), recipients: s.states.map(recipientJson) },
   };
+}
+
+export function listResult(list: readonly ListedBroadcast[]): Result {
+  const rows = list.map((b): { id: string; state: string; counts: string; text: string; json: JsonValue } =>
+    b.damaged !== undefined
+      ? { id: b.id, state: 'damaged', counts: '', text: b.damaged, json: { broadcast_id: b.id, state: 'damaged' } }
+      : { id: b.id, state: b.state, counts: countsText(b.counts), text: b.preview, json: { broadcast_id: b.id, state: b.state, created: new Date(b.created).toISOString(), ...b.counts } },
+  );
+  const text = rows.length === 0 ? 'no broadcasts in this profile' : rows.map((r) => `${r.id}  ${r.state}: ${r.counts}  ${JSON.stringify(r.text)}`).join('\n');
+  return { kind: 'text', text, json: rows.map((r) => r.json) };
 }

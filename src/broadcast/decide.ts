@@ -3,8 +3,8 @@
 // (a bad token or a message Telegram will refuse to everyone, a flood wait beyond --max-wait, or
 // one recipient refused with 429 more times than any request sits out).
 
-import { MAX_FLOOD_WAITS } from '../botapi/flood.js';
-import type { SendFailure, SendOutcome } from '../botapi/send.js';
+import { MAX_FLOOD_WAITS } from '../telegram/botapi/flood.js';
+import type { SendFailure, SendOutcome } from '../telegram/sender.js';
 
 export type StopReason =
   /** retry_after beyond --max-wait; or (`waits`) the 429s one recipient had reached MAX_FLOOD_WAITS. */

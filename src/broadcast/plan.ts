@@ -5,12 +5,12 @@
 // the failure carries the start link) and skipped with the start link under strict. A chat named
 // twice gets the message once.
 
-import type { PeerRef } from '../../peers/ref.js';
-import type { PeerRecord } from '../../peers/types.js';
-import type { PeerStore } from '../../store/peer-store.js';
-import { consentGate, type ConsentPolicy } from '../botapi/consent.js';
-import { explainLocalRefusal } from '../botapi/explain.js';
-import type { SendTarget } from '../botapi/target.js';
+import type { PeerRef } from '../peers/ref.js';
+import type { PeerRecord } from '../peers/types.js';
+import type { PeerStore } from '../store/peer-store.js';
+import { consentGate, type ConsentPolicy } from '../telegram/botapi/consent.js';
+import { explainLocalRefusal } from '../telegram/botapi/explain.js';
+import type { SendTarget } from '../telegram/botapi/target.js';
 import type { PlannedRecipient } from './types.js';
 
 /** A peer as the user named it. */
