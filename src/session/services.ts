@@ -37,6 +37,7 @@ export class Services {
   private pollerPromise: Promise<UpdatePoller> | undefined;
   private linkPromise: Promise<MtprotoLink> | undefined;
   private userPromise: Promise<UserAccount> | undefined;
+  private userSenderValue: Sender | undefined;
   /** Incoming messages and consent changes, for every client that listens (shell, main_session, listen). */
   readonly events = new EventHub();
 
@@ -138,12 +139,15 @@ export class Services {
   }
 
   /**
-   * The sender of one identity (telegram/sender.ts): 'bot' is botSender's; 'user' (the logged-in
-   * account over MTProto) is not there yet: a usage failure. `what` names the command.
+   * The sender of one identity (telegram/sender.ts): 'bot' is botSender's; 'user' is the logged-in
+   * account over MTProto (telegram/user/sender.ts). `what` names the command.
    */
   async sender(identity: SenderIdentity, notice: Notice, what: string): Promise<Sender> {
     if (identity === 'bot') return this.botSender(notice, what);
-    throw new TgshError(ErrorCode.BAD_ARGUMENT, `${what}: sending as the user account is not supported yet`, { failure: 'usage', hint: 'send through the bot (a bot token)' });
+    const [account, { UserSender }] = await Promise.all([this.user(notice), import('../telegram/user/sender.js')]);
+    await account.link(what);
+    this.userSenderValue ??= new UserSender(account);
+    return this.userSenderValue;
   }
 
   /** The profile's resolver (the store, then MTProto); created on first use. */
