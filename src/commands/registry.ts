@@ -30,6 +30,7 @@ import { history } from './history.js';
 import { markRead } from './mark-read.js';
 import { search } from './search.js';
 import { reply } from './reply.js';
+import { sendVideo, sendAudio } from './send-media.js';
 import { fwd } from './fwd.js';
 import { deleteMsg } from './delete-msg.js';
 import { editMsg } from './edit-msg.js';
@@ -64,6 +65,8 @@ export const BUILTIN_COMMANDS: readonly CommandSpec[] = [
   sendFile,
   startLinkCommand,
   broadcast,
+  sendVideo,
+  sendAudio,
   reply,
   fwd,
   editMsg,

@@ -40,3 +40,40 @@ export async function userSendFile(ctx: CommandContext, account: UserAccount, to
   const { sendFile } = await import('../telegram/user/send.js');
   return messagesResult(ctx, [await sendFile(account, to, kind, path, caption, userSendOptions(ctx))], false);
 }
+
+export type SendCommand = 'msg' | 'send_text' | 'send_photo' | 'send_document' | 'send_file' | 'send_video' | 'send_audio';
+
+/**
+ * The user-account path of a send command, when the user acts (undefined: the bot acts, and the
+ * command goes on as the bot, with what only a user may do refused first).
+ */
+export async function asUser(ctx: CommandContext, input: import('./types.js').ParsedArgs, what: SendCommand): Promise<Result | Result[] | undefined> {
+  const { actingIdentity, refuseBotModifiers, userAccount, userPeer } = await import('./acting.js');
+  if ((await actingIdentity(ctx)) === 'bot') {
+    refuseBotModifiers(ctx);
+    return undefined;
+  }
+  const args = input.args;
+  const account = await userAccount(ctx);
+  await account.link(what);
+  const to = await userPeer(ctx, args.peer as import('../peers/ref.js').PeerRef);
+  if (what === 'msg') {
+    const text = args.text as string;
+    if (text.trim() === '') throw new TgshError(ErrorCode.BAD_ARGUMENT, 'the message is empty', { hint: 'give some text after the peer' });
+    return userSendText(ctx, account, to, text);
+  }
+  if (what === 'send_text') {
+    const { readTextFile } = await import('../telegram/botapi/files.js');
+    const read = readTextFile(args.file as string);
+    if ('code' in read) throw new TgshError(read.code, read.error, { hint: read.hint });
+    if (read.text.trim() === '') throw new TgshError(ErrorCode.BAD_ARGUMENT, `'${String(args.file)}' holds no text`, { hint: 'Telegram does not send empty messages' });
+    return userSendText(ctx, account, to, read.text);
+  }
+  const { checkLocalFile, uploadKindFor } = await import('../telegram/botapi/files.js');
+  const file = args.file as string;
+  const checked = checkLocalFile(file, 'document');
+  if ('code' in checked) throw new TgshError(checked.code, checked.error, { hint: checked.hint });
+  const kind: UploadKind = what === 'send_file' ? uploadKindFor(checked.path, checked.size) : (what.slice(5) as UploadKind);
+  const caption = args.caption as string | undefined;
+  return userSendFile(ctx, account, to, kind, checked.path, caption === '' ? undefined : caption);
+}
