@@ -58,11 +58,11 @@ function messagesOf(answer: TlObject): TlObject[] {
   return out;
 }
 
-function sentOf(account: UserAccount, self: PeerRecord, to: PeerRecord, answer: TlObject, text: string): ChatMessage {
+function sentOf(account: UserAccount, self: PeerRecord, to: PeerRecord, answer: TlObject, text: string, replyTo?: number): ChatMessage {
   const store = account.store;
   if (answer.className === 'UpdateShortSentMessage') {
     // The answer has the id and date only: the message is what was sent.
-    const m: TlObject = { className: 'Message', id: answer.id, out: true, date: answer.date, message: text, peerId: peerTl(to), media: answer.media };
+    const m: TlObject = { className: 'Message', id: answer.id, out: true, date: answer.date, message: text, peerId: peerTl(to), media: answer.media, replyTo: replyTo === undefined ? undefined : { replyToMsgId: replyTo } };
     return chatMessageOf(store, self, m, Number.MAX_SAFE_INTEGER)!;
   }
   const found = messagesOf(answer)[0];
@@ -96,7 +96,7 @@ export async function sendText(account: UserAccount, to: PeerRecord, text: strin
     { ...o, peer: to },
   );
   tapped(account, answer);
-  return sentOf(account, self, to, answer as unknown as TlObject, message);
+  return sentOf(account, self, to, answer as unknown as TlObject, message, o.replyTo);
 }
 
 export async function sendFile(account: UserAccount, to: PeerRecord, kind: UploadKind, path: string, caption: string | undefined, o: SendOptions): Promise<ChatMessage> {
@@ -118,7 +118,7 @@ export async function sendFile(account: UserAccount, to: PeerRecord, kind: Uploa
     { ...o, peer: to },
   );
   tapped(account, answer);
-  return sentOf(account, self, to, answer as unknown as TlObject, message);
+  return sentOf(account, self, to, answer as unknown as TlObject, message, o.replyTo);
 }
 
 /** Forwards messages of `from` (ids in that chat) to `to`; the new messages, in order. */
