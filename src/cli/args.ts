@@ -37,6 +37,9 @@ export interface CliOptions {
   logFile?: string;
   acceptAnyTcp: boolean;
   noDaemon: boolean;
+  as?: string;
+  msgIds: boolean;
+  downloadDir?: string;
   help: boolean;
   version: boolean;
   /** Words after the flags: a subcommand such as `sandbox serve`. */
@@ -130,6 +133,9 @@ export function parseCli(argv: readonly string[]): CliParse {
       logFile: v.logfile,
       acceptAnyTcp: v['accept-any-tcp'] ?? false,
       noDaemon: v['no-daemon'] ?? false,
+      as: v.as,
+      msgIds: v['enable-msg-id'] ?? false,
+      downloadDir: v['download-dir'],
       help: v.help ?? false,
       version: v.version ?? false,
       positionals: parsed.positionals,
@@ -192,6 +198,10 @@ Telegram (flags override the environment, which overrides what the profile has s
   --max-wait SECONDS       longest flood wait to sit out (env TGSH_MAX_WAIT; default 10; 0 never waits)
   --phone, --code          user-account login in scripts (env TG_PHONE, TG_CODE)
   --password-file FILE     2FA password for user login in scripts (env TG_PASSWORD)
+  --as user|bot            who sends and reads (env TGSH_AS; default the bot when a token is set, else
+                           the user); [as=user] / [as=bot] before a command chooses for one line
+  -N, --enable-msg-id      show message ids in message lines
+  --download-dir DIR       where load_photo/load_document/load_file save (env TGSH_DOWNLOAD_DIR)
   To keep the bot token, api id and hash (and --dc, --rsa-key, --bot-api-root) in the profile:
     tgsh --bot-token TOKEN --api-id N --api-hash HASH -e 'settings --save-credentials'
 

@@ -81,6 +81,9 @@ export function resolveConfig(cli: CliOptions, env: NodeJS.ProcessEnv, stdoutIsT
   const daemon = daemonConfig(cli);
   if (typeof daemon === 'string') return { ok: false, error: daemon };
 
+  const asText = pick(cli.as, '--as', 'TGSH_AS');
+  if (asText !== undefined && asText.value !== 'user' && asText.value !== 'bot') return { ok: false, error: `${asText.from}: must be 'user' or 'bot', not '${asText.value.slice(0, 32)}'` };
+  const downloadDir = pick(cli.downloadDir, '--download-dir', 'TGSH_DOWNLOAD_DIR');
   const password = env.TG_PASSWORD;
   const noColor = cli.noColor || (env.NO_COLOR !== undefined && env.NO_COLOR !== '') || env.TERM === 'dumb';
   const common = {
@@ -101,6 +104,9 @@ export function resolveConfig(cli: CliOptions, env: NodeJS.ProcessEnv, stdoutIsT
     passwordFile: cli.passwordFile,
     daemon,
     noDaemon: cli.noDaemon || undefined,
+    as: asText?.value as 'user' | 'bot' | undefined,
+    msgIds: cli.msgIds,
+    downloadDir: downloadDir ? resolve(downloadDir.value) : undefined,
   };
 
   if (sandbox) {

@@ -50,6 +50,10 @@ export const broadcast: CommandSpec = {
   summary: 'Sends one text to many peers within Telegram\'s limits; journaled and resumable',
   help: HELP,
   async run(ctx, input) {
+    if ((ctx.modifiers.as ?? ctx.config.as) === 'user') {
+      const { broadcastAsUserRefusal } = await import('./acting.js');
+      return broadcastAsUserRefusal();
+    }
     const req = await requestOf(ctx, input);
     if ('kind' in req && req.kind === 'fail') return req;
     const [{ runBroadcast }, { broadcastAnswerResult }] = await Promise.all([import('../broadcast/run.js'), import('./broadcast-report.js')]);

@@ -16,7 +16,7 @@ export const msg: CommandSpec = {
     { name: 'text', kind: 'string_end' },
   ],
   options: [FORCE_OPTION],
-  summary: 'Sends a text message through the bot',
+  summary: 'Sends a text message (through the bot, or as the user: [as=user])',
   help: [
     'The peer: @username, a print name, user#N, a Bot API id (123, -4567, -1001234567890) or a $permanent id.',
     'An @username tgsh has not met is looked up first. Modifiers: [html], [markdown] (MarkdownV2),',
@@ -26,6 +26,8 @@ export const msg: CommandSpec = {
     'of more than 20 parts (about 80,000 characters) is refused unless [force].',
   ].join('\n'),
   async run(ctx, input): Promise<Result[] | Result> {
+    const asUser = await (await import('./user-send.js')).asUser(ctx, input, 'msg');
+    if (asUser) return asUser;
     const { modifierOf, parseModeOf, partsCapRefusal, prepare, sendParts } = await import('./sending.js');
     const text = input.args.text as string;
     const mode = parseModeOf(ctx);

@@ -44,7 +44,7 @@ export function parseLine(line: string, registry: CommandRegistry, options: Pars
   let tok = lx.next();
   while (tok && !isLexError(tok) && !tok.quoted && tok.value.startsWith('[')) {
     const err = applyModifier(tok.value, modifiers);
-    if (err) return parseError(err, 'modifiers: [offline] [html] [markdown] [disable_preview] [enable_preview] [reply=N] [xN] [force]');
+    if (err) return parseError(err, 'modifiers: [offline] [html] [markdown] [disable_preview] [enable_preview] [reply=N] [xN] [force] [as=user|bot] [silent] [topic=N] [schedule=TIME]');
     tok = lx.next();
   }
   if (isLexError(tok)) return parseError(`can not parse line: ${tok.error}`);
@@ -84,6 +84,25 @@ function applyModifier(token: string, m: Modifiers): string | undefined {
     case 'refresh':
       m.force = true;
       return;
+    case 'silent':
+      m.silent = true;
+      return;
+    case 'as=user':
+    case 'as=bot':
+      m.as = inner === 'as=user' ? 'user' : 'bot';
+      return;
+  }
+  if (inner.startsWith('as=')) return `[${printable(inner)}]: who acts is [as=user] or [as=bot]`;
+  const topic = /^topic=(\d{1,15})$/.exec(inner);
+  if (topic) {
+    m.topic = Number(topic[1]);
+    return;
+  }
+  const schedule = /^schedule=(.+)$/.exec(inner);
+  if (schedule) {
+    if (!isScheduleTime(schedule[1]!)) return `[schedule=${printable(schedule[1]!)}]: give a time as +30m, +2h, +1d, HH:MM, YYYY-MM-DDTHH:MM or unix seconds`;
+    m.schedule = schedule[1];
+    return;
   }
   const reply = /^reply=(\d{1,15})$/.exec(inner);
   if (reply) {
@@ -257,3 +276,7 @@ function convert(arg: ArgSpec, t: Token): PeerRef | number | string | { error: s
   }
 }
 
+/** The forms `[schedule=TIME]` takes (commands/schedule.ts turns them into a date). */
+export function isScheduleTime(t: string): boolean {
+  return /^\+\d{1,6}[smhd]$/.test(t) || /^\d{1,2}:\d{2}$/.test(t) || /^\d{4}-\d{2}-\d{2}[T ]\d{1,2}:\d{2}(:\d{2})?$/.test(t) || /^\d{9,11}$/.test(t);
+}

@@ -28,6 +28,15 @@ import { startLinkCommand } from './start-link.js';
 import { sync } from './sync.js';
 import { broadcast } from './broadcast.js';
 import { listen } from './listen.js';
+import { history } from './history.js';
+import { markRead } from './mark-read.js';
+import { search } from './search.js';
+import { reply } from './reply.js';
+import { sendVideo, sendAudio } from './send-media.js';
+import { fwd } from './fwd.js';
+import { deleteMsg } from './delete-msg.js';
+import { editMsg } from './edit-msg.js';
+import { loadPhoto, loadDocument, loadFile } from './load-file.js';
 
 export const BUILTIN_COMMANDS: readonly CommandSpec[] = [
   help,
@@ -60,6 +69,18 @@ export const BUILTIN_COMMANDS: readonly CommandSpec[] = [
   startLinkCommand,
   broadcast,
   listen,
+  sendVideo,
+  sendAudio,
+  reply,
+  fwd,
+  editMsg,
+  deleteMsg,
+  history,
+  markRead,
+  search,
+  loadPhoto,
+  loadDocument,
+  loadFile,
 ];
 
 export class Registry implements CommandRegistry {

@@ -18,6 +18,8 @@ function sendCommand(which: Which, summary: string): CommandSpec {
     summary,
     help: 'Photos up to 10 MB, other files up to 50 MB (the Bot API limits); a caption holds 1024 characters. Modifiers: [html], [markdown], [reply=N], [force].',
     async run(ctx, input): Promise<Result[] | Result> {
+      const asUser = await (await import('./user-send.js')).asUser(ctx, input, `send_${which}`);
+      if (asUser) return asUser;
       const { parseModeOf, prepare, sendParts } = await import('./sending.js');
       const file = input.args.file as string;
       const caption = (input.args.caption as string | undefined) ?? '';

@@ -14,6 +14,8 @@ export const sendText: CommandSpec = {
   summary: "Sends a text file's contents as a message (split like msg when long)",
   help: 'The file is read as UTF-8. Modifiers as for msg; more than 20 parts (about 80,000 characters) only with [force].',
   async run(ctx, input): Promise<Result[] | Result> {
+    const asUser = await (await import('./user-send.js')).asUser(ctx, input, 'send_text');
+    if (asUser) return asUser;
     const { modifierOf, parseModeOf, partsCapRefusal, prepare, sendParts } = await import('./sending.js');
     const file = input.args.file as string;
     const mode = parseModeOf(ctx);

@@ -8,6 +8,7 @@ import type { JsonValue } from '../core/json.js';
 import type { CommandContext, CommandSpec } from './types.js';
 import { savedTelegram } from '../store/saved-telegram.js';
 import { TELEGRAM_BOT_API_ROOT } from '../telegram/botapi/api.js';
+import { actingDescription } from './acting.js';
 
 const NOT_STARTED = 'sandbox (starts on first use)';
 
@@ -33,6 +34,7 @@ export const stats: CommandSpec = {
         ['sandbox', c.sandbox],
         ...(c.sandbox ? sandboxFields(ctx) : configuredFields(ctx)),
         ['logged_in', ctx.services.identity() ?? 'not logged in'],
+        ['acting', actingDescription(ctx, c.sandbox || (c.botToken ?? savedTelegram(ctx.services.paths).botToken) !== undefined)],
       ],
     };
   },

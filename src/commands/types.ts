@@ -10,6 +10,7 @@ import type { ChatMember, PeerRecord } from '../peers/types.js';
 import type { Services } from '../session/services.js';
 import type { Config } from '../core/config.js';
 import type { TgshEvent } from '../telegram/updates/hub.js';
+import type { ChatMessage, DialogEntry } from '../telegram/user/types.js';
 
 /** Argument kinds of telegram-cli's grammar, plus `username` (a bare, @ or t.me name). */
 export type ArgKind = 'peer' | 'user' | 'chat' | 'channel' | 'number' | 'string' | 'string_end' | 'file_name' | 'username';
@@ -33,7 +34,7 @@ export interface OptionSpec {
   description: string;
 }
 
-export type ModifierName = 'offline' | 'html' | 'markdown' | 'disable_preview' | 'enable_preview' | 'reply' | 'x' | 'force';
+export type ModifierName = 'offline' | 'html' | 'markdown' | 'disable_preview' | 'enable_preview' | 'reply' | 'x' | 'force' | 'as' | 'silent' | 'topic' | 'schedule';
 
 /** Modifiers typed before the command (`[offline] [reply=12] msg ...`), reset each line. */
 export interface Modifiers {
@@ -47,6 +48,14 @@ export interface Modifiers {
   times?: number;
   /** `[force]`: skip caches and local refusals where a command allows it. */
   force?: boolean;
+  /** `[as=user]` / `[as=bot]`: who acts for this line. */
+  as?: 'user' | 'bot';
+  /** `[silent]`: delivered without a notification. */
+  silent?: boolean;
+  /** `[topic=N]`: a forum topic of a supergroup. */
+  topic?: number;
+  /** `[schedule=TIME]` as typed (commands/schedule.ts reads it): a user account's scheduled message. */
+  schedule?: string;
 }
 
 export type ArgValue = PeerRef | PeerRef[] | number | number[] | string | string[] | undefined;
@@ -139,6 +148,10 @@ export type Result =
   | { kind: 'sent'; message: MessageView; part?: number; parts?: number }
   | { kind: 'quit'; safe: boolean }
   /** An incoming event (listen streams them): telegram-cli's message line, or its JSON object. */
-  | { kind: 'event'; event: TgshEvent };
+  | { kind: 'event'; event: TgshEvent }
+  /** A user account's messages: one (a send: JSON object) or a list (history, search: JSON array); `showIds`: -N. */
+  | { kind: 'messages'; messages: ChatMessage[]; list: boolean; showIds: boolean }
+  /** A user account's dialogs (messages.getDialogs) with their unread counts. */
+  | { kind: 'dialogs'; dialogs: DialogEntry[] };
 
 export type ResultKind = Result['kind'];

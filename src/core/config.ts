@@ -65,4 +65,10 @@ export interface Config {
   daemon?: DaemonConfig;
   /** --no-daemon: pipe and -e never hand their lines to a daemon serving the profile. */
   noDaemon?: boolean;
+  /** --as / TGSH_AS: who sends and reads (default: the bot when a bot token is configured, else the user). */
+  as?: 'user' | 'bot';
+  /** -N: message ids in text answers. */
+  msgIds?: boolean;
+  /** --download-dir / TGSH_DOWNLOAD_DIR: where load_* saves files (default: the profile's downloads folder). */
+  downloadDir?: string;
 }

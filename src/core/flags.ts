@@ -30,6 +30,9 @@ export const OPTIONS = {
   logfile: { type: 'string', short: 'L' },
   'accept-any-tcp': { type: 'boolean' },
   'no-daemon': { type: 'boolean' },
+  as: { type: 'string' },
+  'enable-msg-id': { type: 'boolean', short: 'N' },
+  'download-dir': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'V' },
 } as const;

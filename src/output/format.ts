@@ -13,6 +13,7 @@ import { formatWhen, peerObject } from './peer-object.js';
 import { peerClassOf, type ChatMember, type PeerRecord } from '../peers/types.js';
 import { signature } from '../commands/signature.js';
 import { eventJson, eventLine } from './event.js';
+import { dialogJson, dialogText, messageJson, messageText } from './message.js';
 
 export interface OutputStyle {
   json: boolean;
@@ -55,6 +56,10 @@ export function jsonOf(result: Result): JsonValue {
       return eventJson(result.event);
     case 'sent':
       return { result: 'SUCCESS', message_id: result.message.messageId, chat_id: result.message.chatId, part: result.part, parts: result.parts };
+    case 'messages':
+      return result.list ? result.messages.map(messageJson) : result.messages[0] ? messageJson(result.messages[0]) : null;
+    case 'dialogs':
+      return result.dialogs.map(dialogJson);
   }
 }
 
@@ -96,6 +101,10 @@ function textOf(result: Result, style: OutputStyle): Answer {
       return out(messageLine(result.message, paint));
     case 'event':
       return out(eventLine(result.event, false, paint));
+    case 'messages':
+      return out(result.messages.map((m) => messageText(m, paint, result.showIds)).join('\n'));
+    case 'dialogs':
+      return out(result.dialogs.map((d) => dialogText(d, paint)).join('\n'));
   }
 }
 

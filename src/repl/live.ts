@@ -4,6 +4,7 @@
 import { paintFor } from '../output/colors.js';
 import { eventLine } from '../output/event.js';
 import { startLiveEvents } from '../session/live.js';
+import { startUserLive } from '../session/user-live.js';
 import type { Services } from '../session/services.js';
 import type { UpdatePoller } from '../telegram/updates/poller.js';
 
@@ -24,7 +25,8 @@ export async function startLiveMessages(services: Services, sink: EventSink): Pr
   services.onClose(unsubscribe);
   try {
     const poller = await startLiveEvents(services, (t) => sink.notice(t), () => sink.isDone);
-    if (!poller) unsubscribe();
+    const user = await startUserLive(services, (t) => sink.notice(t), () => sink.isDone);
+    if (!poller && !user) unsubscribe();
     return poller;
   } catch (e) {
     unsubscribe();

@@ -9,6 +9,7 @@ import { incomingEvent } from '../telegram/updates/events.js';
 import type { UpdatePoller } from '../telegram/updates/poller.js';
 import type { ConsentChange } from '../telegram/updates/apply.js';
 import type { Notice, Services } from './services.js';
+import { startUserLive } from './user-live.js';
 
 const started = new WeakMap<Services, Promise<UpdatePoller | undefined>>();
 
@@ -17,6 +18,8 @@ const started = new WeakMap<Services, Promise<UpdatePoller | undefined>>();
  * `notice` takes the poll's own notices (stops, getMe failures). services.close() stops it.
  */
 export function startLiveEvents(services: Services, notice: Notice, isDone: () => boolean = () => false): Promise<UpdatePoller | undefined> {
+  // The user account's live messages run beside the bot's (session/user-live.ts).
+  void startUserLive(services, notice, isDone);
   let p = started.get(services);
   if (!p) {
     p = start(services, notice, isDone);

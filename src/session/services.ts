@@ -18,6 +18,7 @@ import type { Sender, SenderIdentity } from '../telegram/sender.js';
 import type { Resolver } from '../telegram/resolver/types.js';
 import type { UpdatePoller } from '../telegram/updates/poller.js';
 import type { MtprotoLink } from '../telegram/mtproto/link.js';
+import type { UserAccount } from '../telegram/user/account.js';
 import { EventHub } from '../telegram/updates/hub.js';
 
 export type Notice = (text: string) => void;
@@ -35,6 +36,8 @@ export class Services {
   private resolverPromise: Promise<Resolver> | undefined;
   private pollerPromise: Promise<UpdatePoller> | undefined;
   private linkPromise: Promise<MtprotoLink> | undefined;
+  private userPromise: Promise<UserAccount> | undefined;
+  private userSenderValue: Sender | undefined;
   /** Incoming messages and consent changes, for every client that listens (shell, main_session, listen). */
   readonly events = new EventHub();
 
@@ -136,12 +139,15 @@ export class Services {
   }
 
   /**
-   * The sender of one identity (telegram/sender.ts): 'bot' is botSender's; 'user' (the logged-in
-   * account over MTProto) is not there yet: a usage failure. `what` names the command.
+   * The sender of one identity (telegram/sender.ts): 'bot' is botSender's; 'user' is the logged-in
+   * account over MTProto (telegram/user/sender.ts). `what` names the command.
    */
   async sender(identity: SenderIdentity, notice: Notice, what: string): Promise<Sender> {
     if (identity === 'bot') return this.botSender(notice, what);
-    throw new TgshError(ErrorCode.BAD_ARGUMENT, `${what}: sending as the user account is not supported yet`, { failure: 'usage', hint: 'send through the bot (a bot token)' });
+    const [account, { UserSender }] = await Promise.all([this.user(notice), import('../telegram/user/sender.js')]);
+    await account.link(what);
+    this.userSenderValue ??= new UserSender(account);
+    return this.userSenderValue;
   }
 
   /** The profile's resolver (the store, then MTProto); created on first use. */
@@ -180,6 +186,18 @@ export class Services {
       () => (this.linkPromise = undefined),
     );
     return this.linkPromise;
+  }
+
+  /** The logged-in user account (sends, history, dialogs, files) over the run's MTProto link; GramJS loaded now. */
+  user(notice: Notice = this.runNotice): Promise<UserAccount> {
+    this.userPromise ??= forgetFailure(
+      (async () => {
+        const [{ UserAccount }, store, settings] = await Promise.all([import('../telegram/user/account.js'), this.store(notice), this.telegram(notice)]);
+        return new UserAccount({ link: () => this.mtproto(notice), store, settings, maxWaitSeconds: this.config.maxWaitSeconds });
+      })(),
+      () => (this.userPromise = undefined),
+    );
+    return this.userPromise;
   }
 
   /** The bot's update poller (sync and live events share it). Exit-4 failure naming `what` without a bot. */

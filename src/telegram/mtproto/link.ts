@@ -67,7 +67,20 @@ export class MtprotoLink {
   private memorySession = '';
   private memoryIdentity: Identity | undefined;
 
+  private readonly clientListeners = new Set<(c: MtprotoClient) => void>();
+
   constructor(readonly d: LinkDeps) {}
+
+  /** Called with every client the link opens or adopts (the user's update tracker attaches to each). */
+  onClient(fn: (c: MtprotoClient) => void): () => void {
+    this.clientListeners.add(fn);
+    if (this.client) fn(this.client);
+    return () => this.clientListeners.delete(fn);
+  }
+
+  private told(c: MtprotoClient): void {
+    for (const fn of this.clientListeners) fn(c);
+  }
 
   get server(): string {
     const dc = this.d.settings.dc;
@@ -162,6 +175,7 @@ export class MtprotoLink {
       try {
         const c = await this.connect(saved.session);
         this.client = c;
+        this.told(c);
         this.kind = saved.kind;
         return c;
       } catch (e) {
@@ -180,6 +194,7 @@ export class MtprotoLink {
       throw e;
     }
     this.client = c;
+    this.told(c);
     return c;
   }
 
@@ -209,6 +224,7 @@ export class MtprotoLink {
   async adopt(c: MtprotoClient, kind: LoginKind, user: TlObject): Promise<Identity> {
     if (this.client && this.client !== c) await destroyClient(this.client);
     this.client = c;
+    this.told(c);
     this.kind = kind;
     return this.remember(c, kind, user);
   }
