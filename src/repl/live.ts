@@ -20,6 +20,8 @@ export async function startLiveMessages(services: Services, sink: EventSink): Pr
   const paint = paintFor(services.config.color);
   const unsubscribe = services.events.subscribe((e) => {
     if (sink.isDone) unsubscribe();
+    // Consent events are for scripts (main_session, listen); the shell shows messages as before.
+    else if (e.event === 'consent') return;
     else sink.print(eventLine(e, services.config.json, paint), 'event');
   });
   services.onClose(unsubscribe);
