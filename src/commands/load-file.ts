@@ -20,7 +20,7 @@ function loader(name: string, want: 'photo' | 'document' | 'any', summary: strin
       const m = await userMessage(ctx, account, args['msg-id'] as string);
       const media = m.tl?.media as { className?: string } | undefined;
       const isPhoto = media?.className === 'MessageMediaPhoto';
-      const file = files.fileLocationOf(media as never, m.id);
+      const file = files.fileLocationOf(media, m.id);
       if (!file) throw new TgshError(ErrorCode.BAD_ARGUMENT, `message ${m.id} has no photo or document to load`);
       if (want === 'photo' && !isPhoto) throw new TgshError(ErrorCode.BAD_ARGUMENT, `message ${m.id} holds a document, not a photo`, { hint: 'use load_document (or load_file)' });
       if (want === 'document' && isPhoto) throw new TgshError(ErrorCode.BAD_ARGUMENT, `message ${m.id} holds a photo, not a document`, { hint: 'use load_photo (or load_file)' });

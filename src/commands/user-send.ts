@@ -21,7 +21,7 @@ export async function userSendText(ctx: CommandContext, account: UserAccount, to
   for (let i = 0; i < split.parts.length; i++) {
     try {
       // Only the first part answers the message replied to.
-      const m = await sendText(account, to, split.parts[i]!, i === 0 ? o : { ...o, replyTo: undefined });
+      const m = await sendText(account, to, split.parts[i], i === 0 ? o : { ...o, replyTo: undefined });
       out.push(messagesResult(ctx, [m], false));
     } catch (e) {
       if (out.length === 0) throw e;
@@ -66,7 +66,7 @@ export async function asUser(ctx: CommandContext, input: import('./types.js').Pa
     const { readTextFile } = await import('../telegram/botapi/files.js');
     const read = readTextFile(args.file as string);
     if ('code' in read) throw new TgshError(read.code, read.error, { hint: read.hint });
-    if (read.text.trim() === '') throw new TgshError(ErrorCode.BAD_ARGUMENT, `'${String(args.file)}' holds no text`, { hint: 'Telegram does not send empty messages' });
+    if (read.text.trim() === '') throw new TgshError(ErrorCode.BAD_ARGUMENT, `'${args.file as string}' holds no text`, { hint: 'Telegram does not send empty messages' });
     return userSendText(ctx, account, to, read.text);
   }
   const { checkLocalFile, uploadKindFor } = await import('../telegram/botapi/files.js');

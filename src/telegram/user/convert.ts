@@ -49,7 +49,7 @@ function mediaOf(m: TlObject | null | undefined): MediaInfo | undefined {
       if (attrs.some((a) => a.className === 'DocumentAttributeSticker')) type = 'sticker';
       else if (attrs.some((a) => a.className === 'DocumentAttributeVideo')) type = 'video';
       else if (attrs.some((a) => a.className === 'DocumentAttributeAudio')) type = (attrs.find((a) => a.className === 'DocumentAttributeAudio')!.voice ? 'voice' : 'audio');
-      const size = d.size === undefined || d.size === null ? undefined : Number(String(d.size));
+      const size = d.size === undefined || d.size === null ? undefined : Number((d.size as { toString(): string }).toString());
       return { type, name, size, mime };
     }
     case 'MessageMediaGeo':

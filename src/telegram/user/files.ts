@@ -116,7 +116,7 @@ export async function downloadFile(account: UserAccount, file: { location: Api.T
   const out = createWriteStream(partial, { mode: 0o600 });
   try {
     for (let offset = 0; ; offset += PART) {
-      const r = (await account.call(`downloading '${file.name}'`, new Api.upload.GetFile({ location: file.location, offset: long(offset), limit: PART }), o)) as Api.upload.TypeFile;
+      const r: Api.upload.TypeFile = await account.call(`downloading '${file.name}'`, new Api.upload.GetFile({ location: file.location, offset: long(offset), limit: PART }), o);
       if (!(r instanceof Api.upload.File)) throw new TgshError(ErrorCode.SERVER, 'Telegram sent the file from a CDN, which tgsh does not download from yet');
       if (r.bytes.length > 0 && !out.write(r.bytes)) await new Promise<void>((res) => out.once('drain', () => res()));
       if (r.bytes.length < PART) break;

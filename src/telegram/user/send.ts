@@ -155,5 +155,5 @@ export async function deleteMessages(account: UserAccount, chat: PeerRecord | un
       ? await account.call('delete_msg', new Api.channels.DeleteMessages({ channel: inputChannelOf(chat), id: ids }), { ...o, peer: chat })
       : await account.call('delete_msg', new Api.messages.DeleteMessages({ id: ids, revoke: revoke || undefined }), { ...o, peer: chat });
   tapped(account, answer);
-  return (answer as Api.messages.AffectedMessages).ptsCount;
+  return (answer).ptsCount;
 }

@@ -63,7 +63,7 @@ class FloodPacer implements SendPacer {
   pausedFor(chatId: number | string): number {
     return this.left(String(chatId));
   }
-  penalize(chatId: number | string | 'global', seconds: number): void {
+  penalize(chatId: number | string, seconds: number): void {
     this.until.set(String(chatId), Date.now() + seconds * 1000);
   }
   refund(): void {}
@@ -119,7 +119,7 @@ export class UserSender implements Sender {
     }
     if (cause?.failure === 'auth') return { ...base, reason: 'unauthorized', code: 401, delivered: 'no' };
     const rpc = /RPC_CALL_FAIL (\d+): ([A-Z_0-9]+)/.exec(cause?.message ?? '');
-    if (rpc) return { ...base, reason: REASONS[rpc[2]!] ?? (rpc[1] === '403' ? 'forbidden' : 'bad_request'), code: Number(rpc[1]), delivered: 'no' };
+    if (rpc) return { ...base, reason: REASONS[rpc[2]] ?? (rpc[1] === '403' ? 'forbidden' : 'bad_request'), code: Number(rpc[1]), delivered: 'no' };
     if (e instanceof MtprotoRpcError) return { ...base, reason: REASONS[e.errorMessage] ?? 'refused', code: e.code, delivered: 'no' };
     // No answer: a timeout may have reached Telegram; a refused connection did not.
     if (e instanceof MtprotoTimeoutError || /no answer/.test(text)) return { ...base, reason: 'network', code: 0, network: 'timeout', delivered: 'unknown' };
