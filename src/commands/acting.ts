@@ -13,19 +13,36 @@ import type { CommandContext, Result } from './types.js';
 
 export type Identity = 'user' | 'bot';
 
-/** Who acts for this line. */
-export async function actingIdentity(ctx: CommandContext): Promise<Identity> {
+/**
+ * Who acts for this line: [as=...], then --as, then the bot when a token is configured, else the
+ * user. `botCan`: a command the bot can carry out too (msg, reply, contact_list from the peer
+ * store...) stays the bot's while no user is logged in, so it answers (or fails, naming
+ * --bot-token) as it always did; what only a user can do says it needs a user login.
+ */
+export async function actingIdentity(ctx: CommandContext, opts: { botCan?: boolean } = {}): Promise<Identity> {
   const chosen = ctx.modifiers.as ?? ctx.config.as;
   if (chosen) return chosen;
   const settings = await ctx.services.telegram((t) => ctx.notice(t));
-  return settings.botToken ? 'bot' : 'user';
+  if (settings.botToken) return 'bot';
+  if (!opts.botCan) return 'user';
+  const store = await ctx.services.store((t) => ctx.notice(t));
+  return store.credentials.identity()?.kind === 'user' ? 'user' : 'bot';
 }
 
 /** How `stats` and `get_self` name who acts, without connecting. */
 export function actingDescription(ctx: CommandContext, botConfigured: boolean): string {
   const chosen = ctx.modifiers.as ?? ctx.config.as;
-  const who = chosen ?? (botConfigured ? 'bot' : 'user');
-  const why = ctx.modifiers.as ? '[as] on this line' : ctx.config.as ? '--as / TGSH_AS' : botConfigured ? 'default: a bot token is configured' : 'default: no bot token';
+  const userLoggedIn = ctx.services.openStore()?.credentials.identity()?.kind === 'user';
+  const who = chosen ?? (botConfigured || !userLoggedIn ? 'bot' : 'user');
+  const why = ctx.modifiers.as
+    ? '[as] on this line'
+    : ctx.config.as
+      ? '--as / TGSH_AS'
+      : botConfigured
+        ? 'default: a bot token is configured'
+        : userLoggedIn
+          ? 'default: no bot token, a user is logged in'
+          : 'default: nobody is logged in';
   return `${who} (${why})`;
 }
 

@@ -13,7 +13,7 @@ export const deleteMsg: CommandSpec = {
   summary: 'Deletes a message',
   async run(ctx, { args, options }) {
     const acting = await import('./acting.js');
-    if ((await acting.actingIdentity(ctx)) === 'bot') {
+    if ((await acting.actingIdentity(ctx, { botCan: true })) === 'bot') {
       const { botCall, botMessage } = await import('./bot-message.js');
       const ref = await botMessage(args['msg-id'] as string);
       await botCall(ctx, 'delete_msg', (api) => api.deleteMessage(ref.chatId, ref.messageId));

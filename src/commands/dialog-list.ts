@@ -18,7 +18,7 @@ export const dialogList: CommandSpec = {
     if (limit < 0) return fail(ErrorCode.BAD_ARGUMENT, 'limit must be 0 or more');
     if (offset < 0) return fail(ErrorCode.BAD_ARGUMENT, 'offset must be 0 or more');
     const { actingIdentity, userAccount } = await import('./acting.js');
-    if ((await actingIdentity(ctx)) === 'user') {
+    if ((await actingIdentity(ctx, { botCan: true })) === 'user') {
       const [account, { dialogs }] = await Promise.all([userAccount(ctx), import('../telegram/user/dialogs.js')]);
       return { kind: 'dialogs', dialogs: await dialogs(account, limit, offset, { notice: (t) => ctx.notice(t), signal: ctx.signal }) };
     }

@@ -18,7 +18,7 @@ export const editMsg: CommandSpec = {
     if (text.trim() === '') return fail(ErrorCode.BAD_ARGUMENT, 'the new text is empty', { hint: 'delete_msg deletes a message' });
     if (text.length > 4096) return fail(ErrorCode.BAD_ARGUMENT, `the new text has ${text.length} characters; a message holds at most 4096`, { hint: 'an edit can not be split: send the rest with reply' });
     const acting = await import('./acting.js');
-    if ((await acting.actingIdentity(ctx)) === 'bot') {
+    if ((await acting.actingIdentity(ctx, { botCan: true })) === 'bot') {
       const { botCall, botMessage } = await import('./bot-message.js');
       const { botSent } = await import('./reply.js');
       const ref = await botMessage(args['msg-id'] as string);

@@ -16,7 +16,7 @@ export const fwd: CommandSpec = {
   async run(ctx, { args }): Promise<Result | Result[]> {
     const ids = args['msg-id'] as string[];
     const acting = await import('./acting.js');
-    if ((await acting.actingIdentity(ctx)) === 'bot') {
+    if ((await acting.actingIdentity(ctx, { botCan: true })) === 'bot') {
       acting.refuseBotModifiers(ctx);
       const { botCall, botMessage } = await import('./bot-message.js');
       const { botSent } = await import('./reply.js');

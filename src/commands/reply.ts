@@ -18,7 +18,7 @@ export const reply: CommandSpec = {
     const text = args.text as string;
     if (text.trim() === '') return fail(ErrorCode.BAD_ARGUMENT, 'the message is empty', { hint: 'give some text after the message id' });
     const acting = await import('./acting.js');
-    if ((await acting.actingIdentity(ctx)) === 'bot') {
+    if ((await acting.actingIdentity(ctx, { botCan: true })) === 'bot') {
       acting.refuseBotModifiers(ctx);
       const { botCall, botMessage } = await import('./bot-message.js');
       const ref = await botMessage(args['msg-id'] as string);

@@ -49,7 +49,7 @@ export type SendCommand = 'msg' | 'send_text' | 'send_photo' | 'send_document' |
  */
 export async function asUser(ctx: CommandContext, input: import('./types.js').ParsedArgs, what: SendCommand): Promise<Result | Result[] | undefined> {
   const { actingIdentity, refuseBotModifiers, userAccount, userPeer } = await import('./acting.js');
-  if ((await actingIdentity(ctx)) === 'bot') {
+  if ((await actingIdentity(ctx, { botCan: true })) === 'bot') {
     refuseBotModifiers(ctx);
     return undefined;
   }
