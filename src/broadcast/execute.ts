@@ -48,7 +48,7 @@ export async function execute(deps: BroadcastDeps, x: Execution): Promise<RunRep
   let pausedUntil = 0;
   const startLink = await x.sender.startLinkIfKnown();
   const explainCtx = (job: BroadcastJob): ExplainContext => ({
-    name: states[job.index]!.name ?? states[job.index]!.peer,
+    name: states[job.index].name ?? states[job.index].peer,
     isUser: job.cls === 'private',
     startLink,
     apiRoot: sender.apiRoot,
@@ -105,7 +105,7 @@ export async function execute(deps: BroadcastDeps, x: Execution): Promise<RunRep
     signal: deps.signal,
     explain,
     onSettled(job, s, outcome) {
-      const st = states[job.index]!;
+      const st = states[job.index];
       if (s.status === 'sent') {
         Object.assign(st, { status: 'sent', messageId: s.messageId, reason: undefined, error: undefined, code: undefined });
         sent++;
@@ -149,7 +149,7 @@ export async function execute(deps: BroadcastDeps, x: Execution): Promise<RunRep
   const stop = result.stop;
   let stopExplained;
   if (stop && (stop.kind === 'fatal' || stop.kind === 'network')) {
-    const job = jobs.find((j) => j.chatId === Number(stop.failure.chatId)) ?? jobs[0]!;
+    const job = jobs.find((j) => j.chatId === Number(stop.failure.chatId)) ?? jobs[0];
     stopExplained = explainSendFailure(stop.failure, explainCtx(job));
   }
   return {

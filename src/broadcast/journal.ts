@@ -84,7 +84,7 @@ export function readJournal(file: string): JournalContents {
   if (lines.length === 0) throw bad(file, 'it has no header (it was cut off while being created)');
   let header: JournalHeader;
   try {
-    header = JSON.parse(lines[0]!) as JournalHeader;
+    header = JSON.parse(lines[0]) as JournalHeader;
   } catch {
     throw bad(file, 'the first line is not JSON');
   }
@@ -93,7 +93,7 @@ export function readJournal(file: string): JournalContents {
   const records: JournalRecord[] = [];
   for (let n = 1; n < lines.length; n++) {
     try {
-      records.push(JSON.parse(lines[n]!) as JournalRecord);
+      records.push(JSON.parse(lines[n]) as JournalRecord);
     } catch {
       // A damaged line in the middle: skipping it can only turn a recipient into `unknown`
       // (its outcome lost), never into `pending`, because `sending` lines are awaited.
@@ -140,7 +140,7 @@ export function foldStates(planned: readonly PlannedRecipient[], records: readon
     }
     inFlight.delete(r.i);
   }
-  for (const i of inFlight) Object.assign(states[i]!, { status: 'unknown', reason: 'interrupted', error: INTERRUPTED_ERROR });
+  for (const i of inFlight) Object.assign(states[i], { status: 'unknown', reason: 'interrupted', error: INTERRUPTED_ERROR });
   return states;
 }
 

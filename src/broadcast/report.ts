@@ -6,7 +6,7 @@
 import type { FailureClass } from '../core/errors.js';
 import { type JsonValue } from '../core/json.js';
 import type { StopReason } from './decide.js';
-import { countStatuses, type RecipientState, type StatusCounts } from './types.js';
+import type { RecipientState, StatusCounts } from './types.js';
 
 export interface RunReport {
   id: string;

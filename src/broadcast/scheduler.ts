@@ -229,9 +229,9 @@ export class BroadcastScheduler {
       return wait <= lead || ++looked >= LOOKAHEAD;
     };
     for (const job of this.retryReady) if (consider(job)) return best;
-    while (this.head < this.main.length && this.main[this.head]!.taken) this.head++;
+    while (this.head < this.main.length && this.main[this.head].taken) this.head++;
     for (let k = this.head; k < this.main.length; k++) {
-      const job = this.main[k]!;
+      const job = this.main[k];
       if (!job.taken && consider(job)) return best;
     }
     return best;

@@ -61,7 +61,12 @@ type FlagSpec = Record<string, { type: 'string' | 'boolean'; short?: string; mul
  * node:util parseArgs with tgsh's messages: `--max-wait -1` reads as a value (parseArgs would call
  * it ambiguous), and its errors are one short line that never echoes a token.
  */
-export function parseFlags<O extends FlagSpec>(argv: readonly string[], options: O) {
+/** parseFlags' answer: what parseArgs parsed, or its error in one line. */
+export type FlagParse<O extends FlagSpec> =
+  | { ok: true; parsed: ReturnType<typeof parseArgs<{ args: string[]; options: O; allowPositionals: true; strict: true }>> }
+  | { ok: false; error: string };
+
+export function parseFlags<O extends FlagSpec>(argv: readonly string[], options: O): FlagParse<O> {
   const args: string[] = [];
   const valued = new Set<string>();
   for (const [name, o] of Object.entries(options)) {
@@ -70,7 +75,7 @@ export function parseFlags<O extends FlagSpec>(argv: readonly string[], options:
     if (o.short) valued.add(`-${o.short}`);
   }
   for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
+    const a = argv[i];
     if (a === '--') {
       args.push(...argv.slice(i));
       break;
@@ -92,7 +97,7 @@ export function parseFlags<O extends FlagSpec>(argv: readonly string[], options:
 export function parseCli(argv: readonly string[]): CliParse {
   for (const a of argv) {
     if (a === '--') break;
-    const flag = a.split('=')[0]!;
+    const flag = a.split('=')[0];
     if (NOT_YET[flag]) return { ok: false, error: `${flag}: ${NOT_YET[flag]}` };
   }
   const r = parseFlags(argv, OPTIONS);
@@ -144,7 +149,7 @@ export function parseCli(argv: readonly string[]): CliParse {
 }
 
 function cleanParseError(message: string): string {
-  const first = message.split('\n')[0]!;
+  const first = message.split('\n')[0];
   // parseArgs quotes the offending value; a bot token passed by mistake must not be echoed back.
   const safe = (t: string): string => (/\d+:[A-Za-z0-9_-]{8,}/.test(t) ? '***' : t.slice(0, 64));
   let m = /^Option '(?:-\w, )?(--[\w-]+)(?: <value>)?' argument is ambiguous/.exec(first);
@@ -154,7 +159,7 @@ function cleanParseError(message: string): string {
   m = /^Option '(?:-\w, )?(--[\w-]+)' does not take an argument/.exec(first);
   if (m) return `${m[1]} takes no value`;
   m = /^Unknown option '([^']*)'/.exec(first);
-  if (m) return `unknown option '${safe(m[1]!)}'`;
+  if (m) return `unknown option '${safe(m[1])}'`;
   return first.replace(/'[^']*'/g, (q) => `'${safe(q.slice(1, -1))}'`).replace(/\. To specify.*$/, '');
 }
 

@@ -72,7 +72,7 @@ ${lines.join('\n')}
 /** Prints the script; returns the exit status. */
 export function completionCommand(args: readonly string[]): number {
   const shells: Record<string, () => string> = { bash, zsh, fish };
-  const make = args.length === 1 ? shells[args[0]!] : undefined;
+  const make = args.length === 1 ? shells[args[0]] : undefined;
   if (!make) {
     process.stderr.write(`tgsh: usage: tgsh completion bash|zsh|fish\nTry 'tgsh --help' for the options.\n`);
     return ExitCode.USAGE;

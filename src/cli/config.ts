@@ -26,7 +26,7 @@ export function parseEndpoint(text: string): Endpoint | undefined {
   if (!m) return undefined;
   const port = Number(m[2]);
   if (port < 1 || port > 65535) return undefined;
-  return { host: m[1]!, port };
+  return { host: m[1], port };
 }
 
 /** The flags that point tgsh at a Telegram; --sandbox brings its own, so they cannot go with it. */

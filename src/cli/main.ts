@@ -54,7 +54,7 @@ export async function main(argv: string[]): Promise<void> {
     process.stdout.write(`tgsh ${version()}\n`);
     return;
   }
-  if (cli.positionals.length > 0) return usageError(`unexpected argument '${cli.positionals[0]!.slice(0, 64)}' (commands go in -e or on stdin)`);
+  if (cli.positionals.length > 0) return usageError(`unexpected argument '${cli.positionals[0].slice(0, 64)}' (commands go in -e or on stdin)`);
   const resolved = resolveConfig(cli, process.env, process.stdout.isTTY === true);
   if (!resolved.ok) return usageError(resolved.error);
   // A --world file is checked whole before anything runs (its model is loaded only then).

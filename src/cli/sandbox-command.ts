@@ -79,8 +79,8 @@ export async function sandboxCommand(argv: string[]): Promise<number> {
   }
   const positionals = r.parsed.positionals;
   if (positionals.length === 0) return usage(prefix, 'expected a subcommand: serve');
-  if (positionals[0] !== 'serve') return usage(prefix, `unknown subcommand '${positionals[0]!.slice(0, 64)}' (expected 'serve')`);
-  if (positionals.length > 1) return usage(prefix, `unexpected argument '${positionals[1]!.slice(0, 64)}'`);
+  if (positionals[0] !== 'serve') return usage(prefix, `unknown subcommand '${positionals[0].slice(0, 64)}' (expected 'serve')`);
+  if (positionals.length > 1) return usage(prefix, `unexpected argument '${positionals[1].slice(0, 64)}'`);
   const dcPort = port(v['dc-port'], '--dc-port');
   if (typeof dcPort === 'string') return usage(prefix, dcPort);
   const botApiPort = port(v['bot-api-port'], '--bot-api-port');

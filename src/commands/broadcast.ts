@@ -57,7 +57,7 @@ export const broadcast: CommandSpec = {
     const req = await requestOf(ctx, input);
     if ('kind' in req && req.kind === 'fail') return req;
     const [{ runBroadcast }, { broadcastAnswerResult }] = await Promise.all([import('../broadcast/run.js'), import('./broadcast-report.js')]);
-    return broadcastAnswerResult(await runBroadcast(await depsOf(ctx), req as Request));
+    return broadcastAnswerResult(await runBroadcast(await depsOf(ctx), req));
   },
 };
 
@@ -151,8 +151,8 @@ async function splitKnownPrintNames(ctx: CommandContext, text: string): Promise<
   let rest = text;
   for (;;) {
     const mm = /^(\S+)\s+(?=\S)/.exec(rest);
-    if (!mm || !store.isKnownPeer(mm[1]!)) break;
-    peers.push({ kind: 'print_name', name: mm[1]!, raw: mm[1]! });
+    if (!mm || !store.isKnownPeer(mm[1])) break;
+    peers.push({ kind: 'print_name', name: mm[1], raw: mm[1] });
     rest = rest.slice(mm[0].length);
   }
   return { peers, text: rest };

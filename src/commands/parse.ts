@@ -100,7 +100,7 @@ function applyModifier(token: string, m: Modifiers): string | undefined {
   }
   const schedule = /^schedule=(.+)$/.exec(inner);
   if (schedule) {
-    if (!isScheduleTime(schedule[1]!)) return `[schedule=${printable(schedule[1]!)}]: give a time as +30m, +2h, +1d, HH:MM, YYYY-MM-DDTHH:MM or unix seconds`;
+    if (!isScheduleTime(schedule[1])) return `[schedule=${printable(schedule[1])}]: give a time as +30m, +2h, +1d, HH:MM, YYYY-MM-DDTHH:MM or unix seconds`;
     m.schedule = schedule[1];
     return;
   }

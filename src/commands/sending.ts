@@ -94,7 +94,7 @@ export async function sendParts(ctx: CommandContext, p: Prepared, parts: Part[])
   const results: Result[] = [];
   let to = p.to;
   for (let i = 0; i < parts.length; i++) {
-    const { content, replyTo, disablePreview } = parts[i]!;
+    const { content, replyTo, disablePreview } = parts[i];
     // What this identity can not send is refused here, in its words (the bot sends every kind today).
     const cannot = content.kind === 'text' ? undefined : cannotText(p.sender, content.kind);
     if (cannot !== undefined) {

@@ -176,7 +176,7 @@ export interface SendPacer {
   /** Ms this chat (or everything) is held back by a flood wait. */
   pausedFor(chatId: number | string): number;
   /** A flood wait: nothing more to this chat (or 'global': to anyone) for that long. */
-  penalize(chatId: number | string | 'global', retryAfterSeconds: number): void;
+  penalize(chatId: number | string, retryAfterSeconds: number): void;
   /** Un-counts a send that was refused with a flood wait. */
   refund(chatId: number | string, cls: ChatClass, at: number): void;
   /** A late answer: the send is counted from when it was answered. */

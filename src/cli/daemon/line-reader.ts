@@ -65,7 +65,7 @@ export class LineReader {
       this.skipped = -1;
       return { kind: 'bad', error: `line too long (${n} bytes; ${this.max} at most): not run` };
     }
-    let bytes = this.parts.length === 1 ? this.parts[0]! : Buffer.concat(this.parts, this.size);
+    let bytes = this.parts.length === 1 ? this.parts[0] : Buffer.concat(this.parts, this.size);
     this.parts = [];
     this.size = 0;
     if (bytes.length > 0 && bytes[bytes.length - 1] === 0x0d) bytes = bytes.subarray(0, bytes.length - 1);

@@ -115,7 +115,7 @@ export function pidOfSocket(path: string): number | undefined {
     const inodes = new Set<string>();
     for (const line of readFileSync('/proc/net/unix', 'utf8').split('\n').slice(1)) {
       const cols = line.trim().split(/\s+/);
-      if (cols.length >= 8 && cols[7] === path) inodes.add(cols[6]!);
+      if (cols.length >= 8 && cols[7] === path) inodes.add(cols[6]);
     }
     if (inodes.size === 0) return undefined;
     for (const pid of readdirSync('/proc')) {
@@ -129,7 +129,7 @@ export function pidOfSocket(path: string): number | undefined {
       for (const fd of fds) {
         try {
           const m = /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${pid}/fd/${fd}`));
-          if (m && inodes.has(m[1]!)) return Number(pid);
+          if (m && inodes.has(m[1])) return Number(pid);
         } catch {
           // closed meanwhile
         }

@@ -22,15 +22,16 @@ export interface DaemonRunOptions {
 /** Runs the daemon to its end; resolves with the exit status (2 for a start-up problem such as a live socket). */
 export async function runDaemon(config: Config & { daemon: DaemonConfig }, o: DaemonRunOptions = {}): Promise<number> {
   const dc = config.daemon;
-  let services: Services | undefined;
+  const holder: { services?: Services } = {};
   let log;
   try {
-    log = openLog({ file: dc.logFile, detached: dc.detached, secrets: () => services?.secrets() ?? [] });
+    log = openLog({ file: dc.logFile, detached: dc.detached, secrets: () => holder.services?.secrets() ?? [] });
   } catch (e) {
     process.stderr.write(`tgsh: -L ${dc.logFile}: can not open it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})\nTry 'tgsh --help' for the options.\n`);
     return ExitCode.USAGE;
   }
-  services = new Services(config, log);
+  const services = new Services(config, log);
+  holder.services = services;
   const svc = services;
   const onCrash = (e: unknown): void => {
     const text = e instanceof Error ? (e.stack ?? e.message) : String(e);

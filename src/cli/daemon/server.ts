@@ -26,7 +26,7 @@ export interface RunningDaemon {
 export interface DaemonDeps {
   config: Config & { daemon: DaemonConfig };
   services: Services;
-  log(text: string): void;
+  readonly log: (text: string) => void;
 }
 
 export async function startDaemon(d: DaemonDeps): Promise<RunningDaemon> {

@@ -30,7 +30,7 @@ export class ServerConnection implements ConnectionControl {
     socket.on('close', () => this.close());
   }
 
-  get transportInfo() {
+  get transportInfo(): typeof this.transport.detected {
     return this.transport.detected;
   }
 

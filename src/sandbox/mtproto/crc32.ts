@@ -14,7 +14,7 @@ const TABLE = (() => {
 export function crc32(...parts: Buffer[]): number {
   let crc = 0xffffffff;
   for (const buf of parts) {
-    for (let i = 0; i < buf.length; i++) crc = TABLE[(crc ^ buf[i]!) & 0xff]! ^ (crc >>> 8);
+    for (let i = 0; i < buf.length; i++) crc = TABLE[(crc ^ buf[i]) & 0xff] ^ (crc >>> 8);
   }
   return (crc ^ 0xffffffff) >>> 0;
 }

@@ -72,7 +72,7 @@ export function stripLeadingZeros(b: Buffer): Buffer {
 
 export function xorBuffers(a: Buffer, b: Buffer): Buffer {
   const out = Buffer.alloc(a.length);
-  for (let i = 0; i < a.length; i++) out[i] = a[i]! ^ b[i]!;
+  for (let i = 0; i < a.length; i++) out[i] = a[i] ^ b[i];
   return out;
 }
 
@@ -89,11 +89,11 @@ export function igeEncrypt(plain: Buffer, key: Buffer, iv: Buffer): Buffer {
   const q = Buffer.allocUnsafe(n);
   const p0 = iv.subarray(16, 32);
   for (let i = 0; i < n; i++) {
-    q[i] = i < 16 ? plain[i]! : i < 32 ? plain[i]! ^ p0[i - 16]! : plain[i]! ^ plain[i - 32]!;
+    q[i] = i < 16 ? plain[i] : i < 32 ? plain[i] ^ p0[i - 16] : plain[i] ^ plain[i - 32];
   }
   const cbc = createCipheriv('aes-256-cbc', key, iv.subarray(0, 16)).setAutoPadding(false);
   const y = Buffer.concat([cbc.update(q), cbc.final()]);
-  for (let i = 0; i < n; i++) y[i] = y[i]! ^ (i < 16 ? p0[i]! : plain[i - 16]!);
+  for (let i = 0; i < n; i++) y[i] = y[i] ^ (i < 16 ? p0[i] : plain[i - 16]);
   return y;
 }
 
@@ -105,9 +105,9 @@ export function igeDecrypt(cipher: Buffer, key: Buffer, iv: Buffer): Buffer {
   let prevCipher: Buffer = iv.subarray(0, 16);
   let prevPlain: Buffer = iv.subarray(16, 32);
   for (let i = 0; i < cipher.length; i += 16) {
-    for (let j = 0; j < 16; j++) block[j] = cipher[i + j]! ^ prevPlain[j]!;
+    for (let j = 0; j < 16; j++) block[j] = cipher[i + j] ^ prevPlain[j];
     const d = ecb.update(block);
-    for (let j = 0; j < 16; j++) out[i + j] = d[j]! ^ prevCipher[j]!;
+    for (let j = 0; j < 16; j++) out[i + j] = d[j] ^ prevCipher[j];
     prevCipher = cipher.subarray(i, i + 16);
     prevPlain = out.subarray(i, i + 16);
   }

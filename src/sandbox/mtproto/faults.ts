@@ -87,7 +87,7 @@ export class FaultsImpl implements MtprotoFaults {
     for (const f of this.faults) {
       if (f.method !== method || f.left <= 0) continue;
       if (f.when) {
-        let hit = false;
+        let hit: boolean;
         try {
           hit = f.when(request);
         } catch {

@@ -15,7 +15,7 @@ export function checkResolveBudget(world: World, key: AuthKeyRecord): void {
   }
   const since = now - window * 1000;
   let drop = 0;
-  while (drop < key.resolveTimes.length && key.resolveTimes[drop]! <= since) drop++;
+  while (drop < key.resolveTimes.length && key.resolveTimes[drop] <= since) drop++;
   if (drop) key.resolveTimes.splice(0, drop);
   if (key.resolveTimes.length >= budget) {
     key.floodUntilMs = now + wait * 1000;

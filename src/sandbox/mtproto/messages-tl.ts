@@ -7,7 +7,7 @@ import type { BotApiMessageEntity } from '../world/botapi-types.js';
 import type { WorldUserData } from '../world/types.js';
 import type { World } from '../world/world.js';
 import { Api, big, toId } from './gramjs.js';
-import { tlChannelBytes, tlChat, tlUserBytes, type SerializedTl } from './peers.js';
+import { tlChannelBytes, tlChat, tlUserBytes } from './peers.js';
 
 // ---- entities -------------------------------------------------------------------------------
 
@@ -132,7 +132,7 @@ export function peersOf(world: World, viewer: number, messages: AccountMessage[]
   const users = [...userIds]
     .map((id) => world.users.get(id))
     .filter((u): u is WorldUserData => u !== undefined)
-    .map((u) => tlUserBytes(world, u, viewer) as SerializedTl as Api.TypeUser);
+    .map((u) => tlUserBytes(world, u, viewer) as Api.TypeUser);
   const chats = [...chatIds]
     .map((id) => world.chats.get(id))
     .filter((c) => c !== undefined)

@@ -78,11 +78,12 @@ class MtprotoServerImpl implements MtprotoServer {
     this.faults = new FaultsImpl(() => this.dropAll(), (userId) => this.dropUser(userId));
     const debug = options.debug;
     const log = typeof debug === 'function' ? debug : debug ? (line: string) => process.stderr.write(`[mtproto] ${line}\n`) : () => {};
-    const self = this;
+    // The port is known once listening; deps read it when a method asks.
+    const endpointNow = (): { host: string; port: number; dcId: number } => ({ host: this.host, port: this.port, dcId: this.dcId });
     this.deps = {
       world,
       get endpoint() {
-        return { host: self.host, port: self.port, dcId: self.dcId };
+        return endpointNow();
       },
       verifiers: new SrpVerifiers(),
       stats: this.stats,

@@ -170,13 +170,13 @@ export class ClientSession {
       const batch: Outgoing[] = [];
       let size = 0;
       while (this.queue.length && batch.length < CONTAINER_MAX_MESSAGES) {
-        const next = this.queue[0]!;
+        const next = this.queue[0];
         if (batch.length && size + next.body.length + 16 > CONTAINER_MAX_BYTES) break;
         batch.push(this.queue.shift()!);
         size += next.body.length + 16;
       }
       if (batch.length === 1) {
-        const m = batch[0]!;
+        const m = batch[0];
         outlet.sendPayload(this.encrypt(this.nextMsgId(m.response), this.nextSeqNo(m.contentRelated), m.body));
         continue;
       }

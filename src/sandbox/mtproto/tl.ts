@@ -145,7 +145,7 @@ export class TlReader {
 
   bytes(): Buffer {
     this.need(1);
-    let len = this.buf[this.offset]!;
+    let len = this.buf[this.offset];
     let head = 1;
     if (len === 254) {
       this.need(4);

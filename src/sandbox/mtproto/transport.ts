@@ -72,7 +72,7 @@ export class ServerTransport {
       }
       case 'padded': {
         // Transport errors (4 bytes) go unpadded so that clients can recognise them.
-        const pad = payload.length === 4 ? Buffer.alloc(0) : randomBytes(randomBytes(1)[0]! % 16);
+        const pad = payload.length === 4 ? Buffer.alloc(0) : randomBytes(randomBytes(1)[0] % 16);
         const head = Buffer.allocUnsafe(4);
         head.writeInt32LE(payload.length + pad.length, 0);
         out = Buffer.concat([head, payload, pad]);
@@ -153,7 +153,7 @@ export class ServerTransport {
       }
       case 'abridged': {
         if (b.length < 1) return undefined;
-        const first = b[0]! & 0x7f; // the top bit asks for a quick ack
+        const first = b[0] & 0x7f; // the top bit asks for a quick ack
         let words: number;
         let head: number;
         if (first < 0x7f) {

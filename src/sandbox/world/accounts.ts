@@ -6,7 +6,6 @@
 // pts grows by its pts_count, getDifference replays the log, listeners (the data centre) push it.
 
 import type { BotApiMessage, BotApiMessageEntity } from './botapi-types.js';
-import type { WorldUserData } from './types.js';
 import type { BotMessageSink, WorldCore } from './core.js';
 
 export type AccountPeer = { type: 'user'; id: number } | { type: 'chat'; id: number };
@@ -307,7 +306,7 @@ export class UserAccounts implements BotMessageSink {
     } else {
       rel.started_at ??= w.now();
     }
-    const chat = { type: 'private' as const, id: userId, user: user as WorldUserData };
+    const chat = { type: 'private' as const, id: userId, user: user };
     const entities = content.entities?.length ? content.entities : undefined;
     const fields: Parameters<WorldCore['addMessage']>[2] = { from: w.botApiUser(user) };
     if (content.media) {
@@ -375,7 +374,7 @@ export class UserAccounts implements BotMessageSink {
     const a = this.account(owner);
     const key = peerKey(peer);
     const incoming = a.history(peer).filter((m) => !m.out);
-    const top = incoming.length ? incoming[incoming.length - 1]!.id : 0;
+    const top = incoming.length ? incoming[incoming.length - 1].id : 0;
     const upTo = maxId <= 0 ? top : Math.min(maxId, top);
     const before = a.readInbox.get(key) ?? 0;
     if (upTo <= before) return { pts: a.pts, ptsCount: 0 };
@@ -390,7 +389,7 @@ export class UserAccounts implements BotMessageSink {
       const theirPeer: AccountPeer = peer.type === 'chat' ? peer : { type: 'user', id: owner };
       const theirs = b.history(theirPeer).filter((m) => m.out && read.has(m.origin));
       if (!theirs.length) continue;
-      const max = theirs[theirs.length - 1]!.id;
+      const max = theirs[theirs.length - 1].id;
       const k = peerKey(theirPeer);
       if ((b.readOutbox.get(k) ?? 0) >= max) continue;
       b.readOutbox.set(k, max);
@@ -436,7 +435,7 @@ export class UserAccounts implements BotMessageSink {
     let hi = log.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (log[mid]!.pts <= pts) lo = mid + 1;
+      if (log[mid].pts <= pts) lo = mid + 1;
       else hi = mid;
     }
     return log.slice(lo);

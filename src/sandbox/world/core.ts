@@ -493,7 +493,7 @@ export class WorldCore {
     let m = this.privateBoxes.get(c.id);
     if (!m) {
       if (!create) return undefined;
-      this.privateBoxes.set(c.id, (m = new Map()));
+      this.privateBoxes.set(c.id, (m = new Map<number, Box>()));
     }
     let b = m.get(botId);
     if (!b && create) m.set(botId, (b = { messages: [] }));

@@ -7,7 +7,6 @@ import type {
   BotApiChatMemberStatus,
   BotApiMessage,
   BotApiMessageEntity,
-  BotApiUser,
 } from './botapi-types.js';
 import { detectEntities } from './text-entities.js';
 import type { WorldBotData, WorldUserData } from './types.js';
@@ -84,7 +83,7 @@ export class WorldDriver {
     if (w.isBot(target.id)) {
       this.sendPrivate(u.id, text, { bot: target.id, entities: opts.entities });
       const box = w.accounts.account(u.id).history({ type: 'user', id: target.id });
-      return box[box.length - 1]!;
+      return box[box.length - 1];
     }
     if (text.length === 0) throw new Error('a message needs text');
     const peer: AccountPeer = { type: 'user', id: target.id };
@@ -389,11 +388,11 @@ export class WorldDriver {
       const u = this.human(id);
       const c: WorldChat = { type: 'private', id, user: u };
       seen.add(id);
-      return { c, api: w.botApiUser(u) as BotApiUser, chat: w.botApiChat(c) };
+      return { c, api: w.botApiUser(u), chat: w.botApiChat(c) };
     });
     const text = opts.text ?? ((i: number) => `message ${i}`);
     const date = w.now();
-    const msgs: BotApiMessage[] = new Array(count);
+    const msgs = new Array<BotApiMessage>(count);
     for (let i = 0; i < count; i++) {
       const s = senders[i % senders.length];
       msgs[i] = w.addMessage(b.id, s.c, { from: s.api, date, text: typeof text === 'string' ? text : text(i) }, { chat: s.chat });

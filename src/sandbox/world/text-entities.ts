@@ -56,19 +56,19 @@ export function detectEntities(text: string): BotApiMessageEntity[] {
   const hasDot = text.includes('.') || text.includes(':');
   const hasAt = text.includes('@');
   if (hasDot) for (const m of text.matchAll(URL_RE)) {
-    const i = m.index!;
+    const i = m.index;
     if (isWordChar(charBefore(text, i)) || charBefore(text, i) === '@') continue;
     const url = trimUrlTail(m[0]);
     if (url.includes('@') && !/^[a-z]+:\/\//i.test(url)) continue; // an e-mail address, below
     add('url', i, url.length);
   }
   if (hasAt && hasDot) for (const m of text.matchAll(EMAIL)) {
-    const i = m.index!;
+    const i = m.index;
     if (isWordChar(charBefore(text, i))) continue;
     add('email', i, m[0].length);
   }
   if (text.includes('/')) for (const m of text.matchAll(BOT_COMMAND)) {
-    const i = m.index!;
+    const i = m.index;
     const prev = charBefore(text, i);
     const next = charAt(text, i + m[0].length);
     if (isWordChar(prev) || prev === '/' || prev === '<' || prev === '>') continue;
@@ -76,18 +76,18 @@ export function detectEntities(text: string): BotApiMessageEntity[] {
     add('bot_command', i, m[0].length);
   }
   if (hasAt) for (const m of text.matchAll(MENTION)) {
-    const i = m.index!;
+    const i = m.index;
     if (isWordChar(charBefore(text, i)) || isWordChar(charAt(text, i + m[0].length))) continue;
     add('mention', i, m[0].length);
   }
   if (text.includes('#')) for (const m of text.matchAll(HASHTAG)) {
-    const i = m.index!;
+    const i = m.index;
     if (isWordChar(charBefore(text, i)) || !/\p{L}/u.test(m[0])) continue;
     if (text[i + m[0].length] === '#') continue;
     add('hashtag', i, m[0].length);
   }
   if (text.includes('$')) for (const m of text.matchAll(CASHTAG)) {
-    const i = m.index!;
+    const i = m.index;
     const prev = charBefore(text, i);
     if (isWordChar(prev) || prev === '$' || isWordChar(charAt(text, i + m[0].length))) continue;
     add('cashtag', i, m[0].length);

@@ -31,7 +31,7 @@ export class UpdateQueue {
   pushMany<K extends UpdateKind>(kind: K, payloads: Iterable<NonNullable<BotApiUpdate[K]>>): number {
     let n = 0;
     for (const p of payloads) {
-      this.entries.push({ kind, update: { update_id: this.next++, [kind]: p } as BotApiUpdate });
+      this.entries.push({ kind, update: { update_id: this.next++, [kind]: p } });
       n++;
     }
     if (n) this.notify();

@@ -50,7 +50,7 @@ class Window {
    * a later call for another chat still has to count must stay.
    */
   nextFree(t: number, limit: number, span: number, now: number = t): number {
-    while (this.head < this.times.length && this.times[this.head]! <= Math.min(t, now) - span) this.head++;
+    while (this.head < this.times.length && this.times[this.head] <= Math.min(t, now) - span) this.head++;
     if (this.head > 1024 && this.head * 2 > this.times.length) {
       this.times = this.times.slice(this.head);
       this.head = 0;
@@ -58,7 +58,7 @@ class Window {
     const n = this.times.length - this.head;
     if (n < limit) return t;
     // The send that must leave the window first: the limit-th most recent one.
-    return this.times[this.times.length - limit]! + span;
+    return this.times[this.times.length - limit] + span;
   }
 
   add(t: number): void {
@@ -70,14 +70,14 @@ class Window {
     for (let k = this.times.length - 1; k >= this.head; k--) {
       if (this.times[k] === t) {
         let i = k;
-        while (i + 1 < this.times.length && this.times[i + 1]! < t2) {
+        while (i + 1 < this.times.length && this.times[i + 1] < t2) {
           this.times[i] = this.times[i + 1]!;
           i++;
         }
         this.times[i] = t2;
         return;
       }
-      if (this.times[k]! < t) return;
+      if (this.times[k] < t) return;
     }
   }
 
@@ -88,13 +88,13 @@ class Window {
         this.times.splice(k, 1);
         return;
       }
-      if (this.times[k]! < t) return;
+      if (this.times[k] < t) return;
     }
   }
 
   /** The latest send time (-Infinity when none). */
   last(): number {
-    return this.times.length > 0 ? this.times[this.times.length - 1]! : -Infinity;
+    return this.times.length > 0 ? this.times[this.times.length - 1] : -Infinity;
   }
 }
 
@@ -158,7 +158,7 @@ export class SendLimiter implements SendPacer {
   }
 
   /** Telegram answered 429: nothing goes to this chat (or anywhere, when global) for that long. */
-  penalize(chatId: number | string | 'global', retryAfterSeconds: number): void {
+  penalize(chatId: number | string, retryAfterSeconds: number): void {
     const until = this.clock.now() + retryAfterSeconds * 1000;
     if (chatId === 'global') this.globalPausedUntil = Math.max(this.globalPausedUntil, until);
     else this.pausedUntil.set(String(chatId), Math.max(this.pausedUntil.get(String(chatId)) ?? 0, until));

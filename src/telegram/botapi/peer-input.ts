@@ -1,7 +1,7 @@
 // Bot API users and chats as the store's PeerInput. The Bot API gives names and the main username
 // but no access hashes; ids are Bot API chat ids (split back into MTProto ids here).
 
-import type { Chat, User } from 'grammy/types';
+import type { User } from 'grammy/types';
 import { splitBotApiChatId } from '../../peers/ref.js';
 import type { PeerKind } from '../../peers/types.js';
 import type { PeerInput } from '../../store/peer-store.js';
@@ -12,7 +12,8 @@ export type UserLike = Pick<User, 'id' | 'is_bot' | 'first_name'> & { last_name?
 /** The parts of a Bot API Chat the store keeps (a Message.chat, a ChatFullInfo...). */
 export interface ChatLike {
   id: number;
-  type: Chat['type'] | string;
+  /** Chat['type'] as Telegram sends it, or a type a newer server may add. */
+  type: string;
   title?: string;
   username?: string;
   first_name?: string;

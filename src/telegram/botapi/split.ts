@@ -38,7 +38,7 @@ interface Scan {
 export function splitText(text: string, mode?: ParseMode, limit = TEXT_LIMIT): SplitResult {
   const scan = mode === 'HTML' ? scanHtml(text) : mode === 'MarkdownV2' ? scanMarkdown(text) : scanPlain(text);
   const n = text.length;
-  if (scan.vis[n]! <= limit) return { ok: true, parts: text.trim() === '' ? [] : [text] };
+  if (scan.vis[n] <= limit) return { ok: true, parts: text.trim() === '' ? [] : [text] };
   const what = mode === 'HTML' ? '[html]' : '[markdown]';
   if (scan.problem) return { ok: false, error: `the ${what} text is longer than ${limit} characters and must be split, but its markup is not valid: ${scan.problem}` };
 
@@ -46,15 +46,15 @@ export function splitText(text: string, mode?: ParseMode, limit = TEXT_LIMIT): S
   let s = skipSpace(text, 0, scan);
   while (s < n) {
     // The furthest end e with at most `limit` counted characters in [s, e).
-    let e = s;
-    const budget = scan.vis[s]! + limit;
-    if (scan.vis[n]! <= budget) e = n;
+    let e: number;
+    const budget = scan.vis[s] + limit;
+    if (scan.vis[n] <= budget) e = n;
     else {
       let lo = s;
       let hi = n;
       while (lo < hi) {
         const mid = (lo + hi + 1) >>> 1;
-        if (scan.vis[mid]! <= budget) lo = mid;
+        if (scan.vis[mid] <= budget) lo = mid;
         else hi = mid - 1;
       }
       e = lo;
@@ -94,7 +94,7 @@ function bestCut(text: string, s: number, e: number, scan: Scan): number | undef
 /** Past the whitespace at i (only while cuts stay safe). */
 function skipSpace(text: string, i: number, scan: Scan): number {
   let j = i;
-  while (j < text.length && /\s/.test(text[j]!) && scan.safe[j + 1] === 1) j++;
+  while (j < text.length && /\s/.test(text[j]) && scan.safe[j + 1] === 1) j++;
   return j;
 }
 
@@ -138,7 +138,7 @@ function scanHtml(text: string): Scan {
       if (m) {
         len = m[0].length;
         counted = 0;
-        const name = m[2]!.toLowerCase();
+        const name = m[2].toLowerCase();
         if (m[1]) {
           if (open[open.length - 1] === name) open.pop();
           else problem ??= `</${name}> does not close an open tag at character ${i + 1}`;
@@ -186,7 +186,7 @@ function scanMarkdown(text: string): Scan {
   };
   mark(0);
   while (i < n) {
-    const c = text[i]!;
+    const c = text[i];
     const lineStart = i === 0 || text[i - 1] === '\n';
     let len = 1;
     let counted = 0;

@@ -109,7 +109,7 @@ export function writeValue(schema: TlSchema, w: TlWriter, type: string, v: TlVal
     }
     case 'string':
     case 'bytes':
-      w.bytes(Buffer.isBuffer(v) ? v : Buffer.from(v === undefined ? '' : String(v)));
+      w.bytes(Buffer.isBuffer(v) ? v : Buffer.from(v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v)));
       return;
     case 'int128':
     case 'int256': {
@@ -171,7 +171,7 @@ function simplest(schema: TlSchema, type: string): TlCombinator {
   const list = schema.byType.get(type);
   if (!list?.length) throw new TranscodeError(`no constructor of ${type} in layer ${schema.layer}`);
   const required = (c: TlCombinator) => c.params.filter((p) => !p.flag && p.type !== '#').length;
-  return [...list].sort((a, b) => required(a) - required(b) || Number(b.name.endsWith('Empty')) - Number(a.name.endsWith('Empty')))[0]!;
+  return [...list].sort((a, b) => required(a) - required(b) || Number(b.name.endsWith('Empty')) - Number(a.name.endsWith('Empty')))[0];
 }
 
 /** Reads `bytes` (one value of `type`) with `from`'s schema and writes it with `to`'s. */

@@ -48,14 +48,14 @@ function index(layer: number, all: TlCombinator[]): TlSchema {
 
 function param(name: string, rawType: string): TlParam {
   const m = /^(\w+)\.(\d+)\?(.+)$/.exec(rawType);
-  if (m) return { name, type: normalType(m[3]!), flag: { field: m[1]!, bit: Number(m[2]) } };
+  if (m) return { name, type: normalType(m[3]), flag: { field: m[1], bit: Number(m[2]) } };
   return { name, type: normalType(rawType) };
 }
 
 function normalType(t: string): string {
   if (t === 'int53') return 'long';
   const v = /^[Vv]ector<(.+)>$/.exec(t);
-  return v ? `Vector<${normalType(v[1]!)}>` : t;
+  return v ? `Vector<${normalType(v[1])}>` : t;
 }
 
 /** Parses TL text: `name#id a:T b:flags.0?T ... = Result;` lines; `---functions---` starts the methods. */
@@ -76,13 +76,13 @@ export function parseTlText(text: string, layer: number): TlSchema {
     const m = /^([\w.]+)#([0-9a-f]+)\s*(.*?)\s*=\s*([^;]+);$/.exec(line);
     if (!m) continue;
     const params: TlParam[] = [];
-    for (const tok of m[3]!.split(/\s+/).filter(Boolean)) {
+    for (const tok of m[3].split(/\s+/).filter(Boolean)) {
       if (tok.startsWith('{')) continue; // {X:Type}
       const i = tok.indexOf(':');
       if (i < 0) continue;
       params.push(param(tok.slice(0, i), tok.slice(i + 1)));
     }
-    out.push({ name: m[1]!, id: parseInt(m[2]!, 16) >>> 0, type: normalType(m[4]!.trim()), params, method });
+    out.push({ name: m[1], id: parseInt(m[2], 16) >>> 0, type: normalType(m[4].trim()), params, method });
   }
   return index(layer, out);
 }
@@ -116,7 +116,7 @@ let mtcute: TlSchema | undefined;
 
 /** GramJS's layer, from the TL text GramJS builds its classes from. */
 export function gramjsSchema(): TlSchema {
-  return (gramjs ??= parseTlText(gramjsApiTl as unknown as string, GRAMJS_LAYER));
+  return (gramjs ??= parseTlText(gramjsApiTl, GRAMJS_LAYER));
 }
 
 /** The newer layer @mtcute/tl ships (its package version is the layer: 223.0.0 is layer 223). */

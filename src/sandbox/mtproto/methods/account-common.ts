@@ -76,7 +76,7 @@ export function boxMessage(ctx: MethodContext, me: number, peer: AccountPeer | u
 export function useRandomId(ctx: MethodContext, me: number, randomId: unknown): void {
   if (randomId === undefined || randomId === null) return;
   const ids = ctx.world.accounts.account(me).randomIds;
-  const key = String(randomId);
+  const key = (randomId as { toString(): string }).toString();
   if (ids.has(key)) throw rpcError(500, 'RANDOM_ID_DUPLICATE');
   ids.add(key);
 }

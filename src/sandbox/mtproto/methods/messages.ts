@@ -62,7 +62,7 @@ function updatesOf(ctx: MethodContext, me: number, items: Array<{ randomId: unkn
   const a = ctx.world.accounts.account(me);
   for (const it of items) {
     const id = it.sent?.id ?? it.scheduled!.id;
-    if (it.randomId !== undefined) updates.push(new Api.UpdateMessageID({ id, randomId: big(String(it.randomId)) }));
+    if (it.randomId !== undefined) updates.push(new Api.UpdateMessageID({ id, randomId: big((it.randomId as { toString(): string }).toString()) }));
   }
   for (const it of items) {
     if (it.scheduled) updates.push(new Api.UpdateNewScheduledMessage({ message: it.scheduled }));

@@ -73,7 +73,7 @@ export const updateMethods: MethodTable = {
         users,
       };
       if (taken.length < events.length) {
-        return new Api.updates.DifferenceSlice({ ...fields, intermediateState: state(ctx, taken[taken.length - 1]!.pts) });
+        return new Api.updates.DifferenceSlice({ ...fields, intermediateState: state(ctx, taken[taken.length - 1].pts) });
       }
       return new Api.updates.Difference({ ...fields, state: state(ctx, a.pts) });
     },
