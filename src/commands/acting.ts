@@ -13,19 +13,30 @@ import type { CommandContext, Result } from './types.js';
 
 export type Identity = 'user' | 'bot';
 
-/** Who acts for this line. */
-export async function actingIdentity(ctx: CommandContext): Promise<Identity> {
+/**
+ * Who acts for this line: [as=...], else --as / TGSH_AS, else the bot when a bot token is
+ * configured, else the user when one is logged in. With neither, the bot's path (which answers
+ * from the store, or says that a bot token is missing), as before there were user accounts;
+ * `botPath: false` (commands only a user has) makes it the user's.
+ */
+export async function actingIdentity(ctx: CommandContext, o: { botPath?: boolean } = {}): Promise<Identity> {
   const chosen = ctx.modifiers.as ?? ctx.config.as;
   if (chosen) return chosen;
-  const settings = await ctx.services.telegram((t) => ctx.notice(t));
-  return settings.botToken ? 'bot' : 'user';
+  const notice = (t: string): void => ctx.notice(t);
+  const settings = await ctx.services.telegram(notice);
+  if (settings.botToken) return 'bot';
+  const store = await ctx.services.store(notice);
+  // A command a bot has no path for (history): the user's, whose failure says to log in.
+  if (o.botPath === false) return 'user';
+  return store.credentials.identity()?.kind === 'user' ? 'user' : 'bot';
 }
 
 /** How `stats` and `get_self` name who acts, without connecting. */
 export function actingDescription(ctx: CommandContext, botConfigured: boolean): string {
   const chosen = ctx.modifiers.as ?? ctx.config.as;
-  const who = chosen ?? (botConfigured ? 'bot' : 'user');
-  const why = ctx.modifiers.as ? '[as] on this line' : ctx.config.as ? '--as / TGSH_AS' : botConfigured ? 'default: a bot token is configured' : 'default: no bot token';
+  const userLoggedIn = ctx.services.openStore()?.credentials.identity()?.kind === 'user';
+  const who = chosen ?? (botConfigured || !userLoggedIn ? 'bot' : 'user');
+  const why = ctx.modifiers.as ? '[as] on this line' : ctx.config.as ? '--as / TGSH_AS' : botConfigured ? 'default: a bot token is configured' : userLoggedIn ? 'default: no bot token, a user is logged in' : 'default: no bot token and no user login';
   return `${who} (${why})`;
 }
 

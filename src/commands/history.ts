@@ -22,7 +22,7 @@ export const history: CommandSpec = {
     if (limit < 1 || limit > 1000) return fail(ErrorCode.BAD_ARGUMENT, 'limit must be 1 to 1000');
     if (offset < 0) return fail(ErrorCode.BAD_ARGUMENT, 'offset must be 0 or more');
     const { actingIdentity, botCannot, messagesResult, userAccount, userPeer } = await import('./acting.js');
-    if ((await actingIdentity(ctx)) === 'bot') throw botCannot('read the history of a chat');
+    if ((await actingIdentity(ctx, { botPath: false })) === 'bot') throw botCannot('read the history of a chat');
     const [account, { history: read }] = await Promise.all([userAccount(ctx), import('../telegram/user/history.js')]);
     const peer = await userPeer(ctx, args.peer as PeerRef);
     const messages = await read(account, peer, limit, offset, { notice: (t) => ctx.notice(t), signal: ctx.signal });

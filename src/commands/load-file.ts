@@ -15,7 +15,7 @@ function loader(name: string, want: 'photo' | 'document' | 'any', summary: strin
     help: 'Saves into --download-dir (env TGSH_DOWNLOAD_DIR), else the profile\'s downloads folder; a name already there gets " (1)". Prints the path.',
     async run(ctx, { args }) {
       const { actingIdentity, botCannot, userAccount, userMessage } = await import('./acting.js');
-      if ((await actingIdentity(ctx)) === 'bot') throw botCannot('download files of messages by id here', 'BOT_METHOD_INVALID');
+      if ((await actingIdentity(ctx, { botPath: false })) === 'bot') throw botCannot('download files of messages by id here', 'BOT_METHOD_INVALID');
       const [account, files] = await Promise.all([userAccount(ctx), import('../telegram/user/files.js')]);
       const m = await userMessage(ctx, account, args['msg-id'] as string);
       const media = m.tl?.media as { className?: string } | undefined;

@@ -11,7 +11,7 @@ export const markRead: CommandSpec = {
   summary: 'Marks all messages with a peer as read (as the user)',
   async run(ctx, { args }) {
     const { actingIdentity, botCannot, userAccount, userPeer } = await import('./acting.js');
-    if ((await actingIdentity(ctx)) === 'bot') throw botCannot('mark messages read (the Bot API has no read marks)');
+    if ((await actingIdentity(ctx, { botPath: false })) === 'bot') throw botCannot('mark messages read (the Bot API has no read marks)');
     const [account, { markRead: read }] = await Promise.all([userAccount(ctx), import('../telegram/user/dialogs.js')]);
     const peer = await userPeer(ctx, args.peer as PeerRef);
     await read(account, peer, { notice: (t) => ctx.notice(t), signal: ctx.signal });

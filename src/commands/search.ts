@@ -19,7 +19,7 @@ export const search: CommandSpec = {
     const limit = typeof options.limit === 'number' ? options.limit : 40;
     if (limit < 1 || limit > 1000) return fail(ErrorCode.BAD_ARGUMENT, '--limit must be 1 to 1000');
     const { actingIdentity, botCannot, messagesResult, userAccount, userPeer } = await import('./acting.js');
-    if ((await actingIdentity(ctx)) === 'bot') throw botCannot('search messages');
+    if ((await actingIdentity(ctx, { botPath: false })) === 'bot') throw botCannot('search messages');
     const [account, { search: find }] = await Promise.all([userAccount(ctx), import('../telegram/user/history.js')]);
     const peer = await userPeer(ctx, args.peer as PeerRef);
     const messages = await find(account, peer, args.pattern as string, limit, { notice: (t) => ctx.notice(t), signal: ctx.signal });

@@ -250,7 +250,7 @@ describe('interactive shell: Tab completion', () => {
     await tick();
     shell.write('\t');
     await tick();
-    expect(shell.frame()).toMatch(/safe_quit  sandbox  send_document  send_file .*stats/);
+    expect(shell.frame()).toMatch(/safe_quit  sandbox  search  send_audio  send_document  send_file [\s\S]*stats/);
     expect(shell.promptLine()).toBe('> s');
   });
 
