@@ -113,7 +113,9 @@ export async function createBackend(choice: StoreChoice, paths: BackendPaths, lo
       const { SqliteBackend } = await import('./sqlite-backend.js');
       return new SqliteBackend(join(paths.dir, SQLITE_FILE), lock);
     }
-    case 'postgres':
-      throw new TgshError(ErrorCode.INTERNAL, 'the postgres store is not available in this tgsh yet', { hint: 'use --store sqlite' });
+    case 'postgres': {
+      const { PgBackend } = await import('./pg-backend.js');
+      return new PgBackend(choice.url ?? '');
+    }
   }
 }
