@@ -6,7 +6,7 @@
 import type { Pool, PoolConfig } from 'pg';
 import { TgshError, ErrorCode } from '../core/errors.js';
 import { Secret } from '../core/secret.js';
-import { safeUrl } from './choice.js';
+import { safeUrl } from './safe-url.js';
 
 export interface PgTarget {
   /** Safe to print: no password, no query. */
