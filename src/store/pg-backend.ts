@@ -109,18 +109,14 @@ export class PgBackend implements PeerBackend {
     try {
       await c.query('BEGIN');
       await c.query('SELECT pg_advisory_xact_lock($1, $2)', [LOCK_CLASS, LOCK_WRITE]);
-      const renamed = await this.write(c, changes, now);
-      const seen = await this.readSince(c);
+      // Under the lock nobody else writes: first what the others wrote since this process last
+      // looked (so the index names every print name the database holds), then this batch.
+      this.takeIn(await this.readSince(c), changes);
+      const merged = await this.write(c, changes, now);
+      const last = await c.query<{ s: string | null }>('SELECT max(s) AS s FROM (SELECT max(seq) AS s FROM tgsh_peers UNION ALL SELECT max(seq) FROM tgsh_tombstones UNION ALL SELECT max(seq) FROM tgsh_state) m');
       await c.query('COMMIT');
-      for (const [key, name] of renamed) {
-        const rec = this.repo.get(key);
-        if (rec && rec.printName !== name) {
-          const before = { printName: rec.printName, usernames: rec.usernames };
-          rec.printName = name;
-          this.repo.reindex(rec, before, false);
-        }
-      }
-      this.takeIn(seen);
+      this.lastSeq = Math.max(this.lastSeq, Number(last.rows[0]?.s ?? 0));
+      this.settle(merged);
     } catch (e) {
       await c.query('ROLLBACK').catch(() => {});
       throw this.fail(e, 'saving peers');
@@ -129,15 +125,52 @@ export class PgBackend implements PeerBackend {
     }
   }
 
+  /** Brings the index in line with what the batch wrote: renames, and rows that won over it. */
+  private settle(m: Merged): void {
+    const repo = this.repo;
+    for (const [key, name] of m.renamed) {
+      const rec = repo.get(key);
+      if (rec && rec.printName !== name && !repo.isDirty(key)) {
+        const before = { printName: rec.printName, usernames: rec.usernames };
+        rec.printName = name;
+        repo.reindex(rec, before, false);
+      }
+    }
+    for (const [key, data] of m.theirs) {
+      if (repo.isDirty(key)) continue;
+      if (data === undefined) {
+        if (repo.has(key)) repo.evict(key);
+        continue;
+      }
+      const rec = checkRecord(parseData(data));
+      if (typeof rec === 'string') continue;
+      this.putTheirs(rec, repo.get(key));
+    }
+  }
+
+  private putTheirs(rec: PeerRecord, mine: PeerRecord | undefined): void {
+    const repo = this.repo;
+    const holder = repo.byPrintName(rec.printName);
+    if (holder && holder !== mine) {
+      const hk = `${peerClassOf(holder.kind)}:${holder.id}`;
+      const before = { printName: holder.printName, usernames: holder.usernames };
+      holder.printName = repo.freePrintName(holder, hk, rec.printName);
+      repo.reindex(holder, before, repo.isDirty(hk));
+    }
+    repo.tombstones.delete(`${peerClassOf(rec.kind)}:${rec.id}`);
+    repo.put(rec, { dirty: false, previous: mine });
+  }
+
   /** Merges and writes the changes; returns the records renamed to keep print names unique. */
-  private async write(c: PoolClient, changes: Changes, now: number): Promise<Map<string, string>> {
+  private async write(c: PoolClient, changes: Changes, now: number): Promise<Merged> {
     const renamed = new Map<string, string>();
+    const theirsWon = new Map<string, string | undefined>();
     const keys = [...changes.peers.keys()];
-    const heads = new Map<string, { print_name: string; updated_at: number }>();
+    const heads = new Map<string, { print_name: string; updated_at: number; data: string }>();
     const tombs = new Map<string, number>();
     if (keys.length > 0) {
-      const h = await c.query<PeerRow>('SELECT key, print_name, updated_at FROM tgsh_peers WHERE key = ANY($1)', [keys]);
-      for (const r of h.rows) heads.set(r.key, { print_name: r.print_name, updated_at: Number(r.updated_at) });
+      const h = await c.query<PeerRow>('SELECT key, print_name, updated_at, data FROM tgsh_peers WHERE key = ANY($1)', [keys]);
+      for (const r of h.rows) heads.set(r.key, { print_name: r.print_name, updated_at: Number(r.updated_at), data: r.data });
       const t = await c.query<{ key: string; at: string }>('SELECT key, at FROM tgsh_tombstones WHERE key = ANY($1)', [keys]);
       for (const r of t.rows) tombs.set(r.key, Number(r.at));
     }
@@ -171,7 +204,10 @@ export class PgBackend implements PeerBackend {
       const theirs = heads.get(key);
       const tomb = tombs.get(key);
       if (typeof ch === 'number') {
-        if (theirs && theirs.updated_at > ch) continue;
+        if (theirs && theirs.updated_at > ch) {
+          theirsWon.set(key, theirs.data);
+          continue;
+        }
         if (theirs) {
           delKeys.push(key);
           if (holders.get(theirs.print_name) === key) holders.set(theirs.print_name, '');
@@ -181,13 +217,21 @@ export class PgBackend implements PeerBackend {
         continue;
       }
       const t = ch.updatedAt ?? 0;
-      if ((theirs && theirs.updated_at > t) || (tomb !== undefined && tomb >= t)) continue;
+      if ((theirs && theirs.updated_at > t) || (tomb !== undefined && tomb >= t)) {
+        theirsWon.set(key, theirs && theirs.updated_at > t ? theirs.data : undefined);
+        continue;
+      }
       const cls = peerClassOf(ch.kind);
       let name = ch.printName;
       if (theirs && theirs.print_name !== name && (!isPlaceholderPrintName(theirs.print_name, cls, ch.id) || isPlaceholderPrintName(name, cls, ch.id))) name = theirs.print_name;
       if (heldByOther(name, key)) {
-        const base = printNameBaseOf({ cls, id: ch.id, firstName: ch.firstName, lastName: ch.lastName, title: ch.title });
-        name = uniquePrintName(base, (n) => heldByOther(n, key));
+        // The index knows every name in the database now (its suffix hints make this cheap);
+        // the fetched holders settle the names of rows this batch changes.
+        name = this.repo.freePrintName(ch, key, name);
+        if (heldByOther(name, key)) {
+          const base = printNameBaseOf({ cls, id: ch.id, firstName: ch.firstName, lastName: ch.lastName, title: ch.title });
+          name = uniquePrintName(base, (n) => heldByOther(n, key));
+        }
       }
       if (theirs && holders.get(theirs.print_name) === key) holders.set(theirs.print_name, '');
       holders.set(name, key);
@@ -229,7 +273,7 @@ export class PgBackend implements PeerBackend {
       );
     }
     await c.query('DELETE FROM tgsh_tombstones WHERE at < $1', [now - TOMBSTONE_TTL_MS]);
-    return renamed;
+    return { renamed, theirs: theirsWon };
   }
 
   /** Rows changed since this process last looked (its own writes included). */
@@ -243,18 +287,19 @@ export class PgBackend implements PeerBackend {
     return { peers: peers.rows, tombs: tombs.rows, states: states.rows, seq };
   }
 
-  /** Takes other processes' changes into memory (records changed here meanwhile stay as they are). */
-  private takeIn(seen: Seen): void {
+  /** Takes other processes' changes into memory (records changed here, or in `batch`, stay). */
+  private takeIn(seen: Seen, batch?: Changes): void {
     const repo = this.repo;
-    this.lastSeq = seen.seq;
+    this.lastSeq = Math.max(this.lastSeq, seen.seq);
+    const mineNow = (key: string): boolean => repo.isDirty(key) || (batch?.peers.has(key) ?? false);
     // First what was forgotten elsewhere, so its print names are free.
     for (const t of seen.tombs) {
-      if (repo.isDirty(t.key)) continue;
+      if (mineNow(t.key)) continue;
       if (repo.has(t.key)) repo.evict(t.key);
       repo.tombstones.set(t.key, Number(t.at));
     }
     for (const r of seen.peers) {
-      if (repo.isDirty(r.key)) continue;
+      if (mineNow(r.key)) continue;
       const mine = repo.get(r.key);
       if (mine && mine.updatedAt === Number(r.updated_at) && mine.printName === r.print_name) continue;
       const rec = checkRecord(parseData(r.data));
@@ -262,20 +307,10 @@ export class PgBackend implements PeerBackend {
         this.notice(`tgsh: a peer record in ${this.location} could not be read (${rec}); it is left as it is`);
         continue;
       }
-      const holder = repo.byPrintName(rec.printName);
-      if (holder && holder !== mine) {
-        const hk = `${peerClassOf(holder.kind)}:${holder.id}`;
-        const before = { printName: holder.printName, usernames: holder.usernames };
-        holder.printName = repo.freePrintName(holder, hk, rec.printName);
-        // A peer changed here yields the name to the database's holder; one that is not will be
-        // brought up to date by its own row in this same batch.
-        repo.reindex(holder, before, repo.isDirty(hk));
-      }
-      repo.tombstones.delete(r.key);
-      repo.put(rec, { dirty: false, previous: mine });
+      this.putTheirs(rec, mine);
     }
     for (const s of seen.states) {
-      if (repo.getState(s.name) && repo.pendingChanges().state.has(s.name)) continue;
+      if (repo.pendingChanges().state.has(s.name) || batch?.state.has(s.name)) continue;
       repo.setState(s.name, { value: JSON.parse(s.value) as StateEntry['value'], updatedAt: Number(s.updated_at) }, false);
     }
   }
@@ -346,6 +381,12 @@ export class PgBackend implements PeerBackend {
     await this.close();
     this.repo.load(emptyDoc());
   }
+}
+
+interface Merged {
+  renamed: Map<string, string>;
+  /** Changes the database's row beat: key -> its data, or undefined when a tombstone won. */
+  theirs: Map<string, string | undefined>;
 }
 
 interface Seen {
