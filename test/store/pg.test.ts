@@ -3,7 +3,7 @@
 // builds first): a refused password (exit 4), an unreachable server, store info without the
 // password.
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,6 +16,15 @@ import { buildStoreForChildren, ROOT, spawnWriter } from './helpers.js';
 if (!POSTGRES_BIN) console.warn(POSTGRES_SKIP_REASON);
 
 const PASSWORD = 'right-horse-battery';
+
+const EXPORT = {
+  format: 'tgsh-export',
+  version: 1,
+  peers: [
+    { kind: 'user', id: 101, firstName: 'Bob', lastName: 'Jones', usernames: ['bob_jones'], accessHash: '55' },
+    { kind: 'channel', id: 303, title: 'News', usernames: ['news_chan'], accessHash: '66' },
+  ],
+};
 
 describe.skipIf(!POSTGRES_BIN)('postgres backend', () => {
   let pg: PgCluster;
@@ -78,17 +87,24 @@ describe.skipIf(!POSTGRES_BIN)('postgres backend', () => {
     await Promise.all([b.exited, c.exited, other.exited]);
   }, 60_000);
 
-  it('store info shows the URL without its password, and the peer count', async () => {
+  it('store migrate copies a conf profile into postgres; store info shows the URL without its password', async () => {
     const db = pg.createDatabase();
     pg.sql(`ALTER DATABASE ${db} OWNER TO locked`);
     const url = pg.url(db, 'locked', PASSWORD);
     const h = home();
-    let r = await runTgsh(['--store', url, '-e', 'add_contact 5550001 Ann Lee', '-e', 'store info'], { home: h });
-    r = await runTgsh(['--store', url, '--json', '-e', 'store info'], { home: h });
+    const file = join(h, 'export.json');
+    writeFileSync(file, JSON.stringify(EXPORT));
+    let r = await runTgsh(['-e', `import ${file}`, '-e', `store migrate ${url}`], { home: h });
+    expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(r.stdout + r.stderr).not.toContain(PASSWORD);
-    expect(r.stdout).toContain(`postgres://locked:***@127.0.0.1:${pg.port}/${db}`);
-    expect(r.stdout).toContain('postgres');
-    expect(r.code).toBe(0);
+    r = await runTgsh(['--json', '-e', 'store info', '-e', '[offline] resolve_username news_chan'], { home: h });
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout + r.stderr).not.toContain(PASSWORD);
+    const info = JSON.parse(r.stdout.trim().split('\n')[0] ?? '{}') as Record<string, unknown>;
+    expect(info).toMatchObject({ backend: 'postgres', location: `postgres://locked:***@127.0.0.1:${pg.port}/${db}`, peers: 2 });
+    expect(r.stdout).toContain('news_chan');
+    // The rows are in the database, where another machine would find them.
+    expect(pg.sql('SELECT count(*) FROM tgsh_peers', db).trim()).toBe('2');
   }, 60_000);
 
   it('a refused password is one FAIL line, exit status 4, and the password is nowhere', async () => {
