@@ -47,6 +47,10 @@ export interface SchemaReport {
 
 /** Creates or migrates the tables; `c` is a dedicated client (not in a transaction). */
 export async function ensureSchema(c: PoolClient): Promise<SchemaReport> {
+  // Up to date (the common case): no DDL and no lock, so a read-only server can still be read.
+  const current = await readVersion(c);
+  if (current === PG_SCHEMA) return { newer: undefined, migratedFrom: undefined };
+  if (current !== undefined && current > PG_SCHEMA) return { newer: current, migratedFrom: undefined };
   await c.query('BEGIN');
   try {
     await c.query('SELECT pg_advisory_xact_lock($1, $2)', [LOCK_CLASS, LOCK_MIGRATE]);
@@ -68,4 +72,11 @@ export async function ensureSchema(c: PoolClient): Promise<SchemaReport> {
     await c.query('ROLLBACK').catch(() => {});
     throw e;
   }
+}
+
+async function readVersion(c: PoolClient): Promise<number | undefined> {
+  const t = await c.query<{ t: string | null }>(`SELECT to_regclass('tgsh_schema_version')::text AS t`);
+  if (!t.rows[0]?.t) return undefined;
+  const r = await c.query<{ version: number | null }>('SELECT max(version) AS version FROM tgsh_schema_version');
+  return r.rows[0]?.version ?? undefined;
 }

@@ -107,6 +107,30 @@ describe.skipIf(!POSTGRES_BIN)('postgres backend', () => {
     expect(pg.sql('SELECT count(*) FROM tgsh_peers', db).trim()).toBe('2');
   }, 60_000);
 
+  it('a read-only database is one FAIL naming the store, and nothing is lost from it', async () => {
+    const db = pg.createDatabase();
+    const url = pg.url(db);
+    const h = home();
+    const file = join(h, 'export.json');
+    writeFileSync(file, JSON.stringify(EXPORT));
+    let r = await runTgsh(['--store', url, '-e', `import ${file}`], { home: h });
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    pg.sql(`ALTER DATABASE ${db} SET default_transaction_read_only = on`);
+    writeFileSync(file, JSON.stringify({ ...EXPORT, peers: [{ kind: 'user', id: 102, firstName: 'Cy', usernames: ['cy_new'] }] }));
+    r = await runTgsh(['-e', `import ${file}`], { home: h });
+    expect(r.code).not.toBe(0);
+    const fails = (r.stdout + r.stderr).split('\n').filter((l) => l.includes('FAIL'));
+    expect(fails, r.stdout + r.stderr).toHaveLength(1);
+    expect(fails[0]).toContain(`postgres://postgres@127.0.0.1:${pg.port}/${db}`);
+    expect(fails[0]).toContain('read-only');
+    expect(r.stdout + r.stderr).not.toMatch(/\n\s+at /);
+    expect(pg.sql('SELECT count(*) FROM tgsh_peers', db).trim()).toBe('2');
+    // Still readable.
+    r = await runTgsh(['-e', '[offline] resolve_username news_chan'], { home: h });
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toContain('News');
+  }, 60_000);
+
   it('a refused password is one FAIL line, exit status 4, and the password is nowhere', async () => {
     const db = pg.createDatabase();
     const wrong = 'wrong-password-xyzzy';
