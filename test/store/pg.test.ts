@@ -131,6 +131,27 @@ describe.skipIf(!POSTGRES_BIN)('postgres backend', () => {
     expect(r.stdout).toContain('News');
   }, 60_000);
 
+  it('a database at a newer schema is read but never written', async () => {
+    const db = pg.createDatabase();
+    const url = pg.url(db);
+    const first = new PgBackend(url);
+    const idx = await first.open(() => {});
+    idx.put({ kind: 'user', id: 7, firstName: 'Ann', printName: 'Ann', usernames: ['ann7'], updatedAt: 1 } as never, { isNew: true });
+    await first.apply(idx.takeChanges(), Date.now());
+    await first.close();
+    pg.sql('UPDATE tgsh_schema_version SET version = 99', db);
+    const notices: string[] = [];
+    const later = new PgBackend(url);
+    const idx2 = await later.open((t) => notices.push(t));
+    expect(idx2.byUsername('ann7')?.id).toBe(7);
+    expect(notices.join('\n')).toContain('newer tgsh (schema 99');
+    idx2.put({ kind: 'user', id: 8, firstName: 'Bo', printName: 'Bo', usernames: [], updatedAt: 2 } as never, { isNew: true });
+    await expect(later.apply(idx2.takeChanges(), Date.now())).rejects.toThrow(/newer tgsh/);
+    await later.close();
+    expect(pg.sql('SELECT count(*) FROM tgsh_peers', db).trim()).toBe('1');
+    expect(pg.sql('SELECT version FROM tgsh_schema_version', db).trim()).toBe('99');
+  }, 60_000);
+
   it('a refused password is one FAIL line, exit status 4, and the password is nowhere', async () => {
     const db = pg.createDatabase();
     const wrong = 'wrong-password-xyzzy';
