@@ -10,6 +10,9 @@ import { TgshError, ErrorCode } from '../core/errors.js';
 import { isObject } from '../core/json.js';
 import type { PeerBackend, StoreKind } from './backend.js';
 import type { LockOptions } from './lock.js';
+import { safeUrl } from './safe-url.js';
+
+export { safeUrl };
 
 export interface StoreChoice {
   kind: Exclude<StoreKind, 'memory'>;
@@ -30,18 +33,6 @@ export function parseStoreChoice(value: string): StoreChoice {
     throw new TgshError(ErrorCode.BAD_ARGUMENT, 'the postgres store needs a URL', { hint: 'use --store postgres://user:password@host:5432/database' });
   }
   throw new TgshError(ErrorCode.BAD_ARGUMENT, `unknown store '${safeUrl(v).slice(0, 64)}'`, { hint: 'use conf, sqlite or postgres://user@host/database' });
-}
-
-/** A URL with its password (and any query secrets) replaced, safe to print. */
-export function safeUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '***';
-    u.search = '';
-    return u.toString();
-  } catch {
-    return url.replace(/\/\/([^:/@]*):[^@]*@/, '//$1:***@');
-  }
 }
 
 export function describeChoice(c: StoreChoice): string {
@@ -113,7 +104,9 @@ export async function createBackend(choice: StoreChoice, paths: BackendPaths, lo
       const { SqliteBackend } = await import('./sqlite-backend.js');
       return new SqliteBackend(join(paths.dir, SQLITE_FILE), lock);
     }
-    case 'postgres':
-      throw new TgshError(ErrorCode.INTERNAL, 'the postgres store is not available in this tgsh yet', { hint: 'use --store sqlite' });
+    case 'postgres': {
+      const { PgBackend } = await import('./pg-backend.js');
+      return new PgBackend(choice.url ?? '');
+    }
   }
 }
