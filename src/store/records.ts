@@ -55,7 +55,7 @@ export function classOfTarget(t: PeerTarget): PeerClass {
 
 /** A reference as typed, safe to echo in an error (no control characters, at most 64 chars). */
 export function clean(s: string): string {
-  // eslint-disable-next-line no-control-regex
+   
   const c = s.replace(/[\u0000-\u001f\u007f]/g, '?');
   return c.length > 64 ? c.slice(0, 64) + '...' : c;
 }

@@ -57,7 +57,7 @@ export function keyOf(p: Pick<PeerRecord, 'kind' | 'id'>): string {
 }
 
 export function emptyDoc(): PeerDoc {
-  return { format: PEERS_FORMAT, schema: CURRENT_SCHEMA, peers: [], tombstones: Object.create(null), state: Object.create(null) };
+  return { format: PEERS_FORMAT, schema: CURRENT_SCHEMA, peers: [], tombstones: Object.create(null) as Record<string, number>, state: Object.create(null) as Record<string, StateEntry> };
 }
 
 
@@ -84,8 +84,8 @@ export function migrate(raw: unknown): { doc: PeerDoc; migratedFrom?: number; ne
     format: PEERS_FORMAT,
     schema,
     peers: Array.isArray(raw.peers) ? raw.peers : [],
-    tombstones: isObject(raw.tombstones) ? (raw.tombstones as Record<string, number>) : Object.create(null),
-    state: isObject(raw.state) ? (raw.state as Record<string, StateEntry>) : Object.create(null),
+    tombstones: isObject(raw.tombstones) ? (raw.tombstones as Record<string, number>) : (Object.create(null) as Record<string, number>),
+    state: isObject(raw.state) ? (raw.state as Record<string, StateEntry>) : (Object.create(null) as Record<string, StateEntry>),
     __internal__: raw.__internal__,
   };
   return newer ? { doc, newer: true } : { doc };
@@ -106,7 +106,7 @@ function migrateV1(raw: Record<string, unknown>): PeerDoc {
     const seenMs = typeof item.seen === 'number' && item.seen > 0 ? item.seen * 1000 : 0;
     let accessHash: string | undefined;
     try {
-      accessHash = item.access_hash !== undefined && item.access_hash !== null ? normaliseAccessHash(item.access_hash as string) : undefined;
+      accessHash = item.access_hash !== undefined && item.access_hash !== null ? normaliseAccessHash(item.access_hash) : undefined;
     } catch {
       accessHash = undefined;
     }

@@ -73,7 +73,7 @@ export function parseSettingValue(name: SettingName, text: string): Settings[Set
   let v: unknown = text;
   if (text === 'true' || text === 'false') v = text === 'true';
   else if (/^-?\d+(\.\d+)?$/.test(text)) v = Number(text);
-  return TYPED[name].check(v) ? (v as Settings[SettingName]) : { error: `${name} must be ${TYPED[name].what}` };
+  return TYPED[name].check(v) ? (v) : { error: `${name} must be ${TYPED[name].what}` };
 }
 
 export class SettingsStore {

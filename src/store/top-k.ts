@@ -6,7 +6,7 @@ export class TopK {
   constructor(private readonly k: number) {}
 
   wouldTake(sortKey: string): boolean {
-    return this.items.length < this.k || sortKey <= this.items[this.items.length - 1]![0];
+    return this.items.length < this.k || sortKey <= this.items[this.items.length - 1][0];
   }
 
   offer(sortKey: string, value: string): void {
@@ -17,7 +17,7 @@ export class TopK {
     let hi = items.length;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      const m = items[mid]!;
+      const m = items[mid];
       if (m[0] < sortKey || (m[0] === sortKey && m[1] < value)) lo = mid + 1;
       else hi = mid;
     }

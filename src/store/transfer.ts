@@ -57,7 +57,7 @@ function importedRecord(r: PeerRecord, now: number): PeerRecord {
 /** Every peer as a versioned document (no credentials, no settings). */
 export function exportDocument(ctx: StoreContext): ExportDocument {
   const order: Record<string, number> = { user: 0, chat: 1, channel: 2 };
-  const peers = [...ctx.index.values()].sort((a, b) => order[peerClassOf(a.kind)]! - order[peerClassOf(b.kind)]! || a.id - b.id);
+  const peers = [...ctx.index.values()].sort((a, b) => order[peerClassOf(a.kind)] - order[peerClassOf(b.kind)] || a.id - b.id);
   return {
     format: EXPORT_FORMAT,
     version: EXPORT_VERSION,
