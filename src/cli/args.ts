@@ -204,7 +204,7 @@ Telegram (flags override the environment, which overrides what the profile has s
   --phone, --code          user-account login in scripts (env TG_PHONE, TG_CODE)
   --password-file FILE     2FA password for user login in scripts (env TG_PASSWORD)
   --as user|bot            who sends and reads (env TGSH_AS; default the bot when a token is set, else
-                           the user); [as=user] / [as=bot] before a command chooses for one line
+                           a logged-in user); [as=user] / [as=bot] before a command chooses for one line
   -N, --enable-msg-id      show message ids in message lines
   --download-dir DIR       where load_photo/load_document/load_file save (env TGSH_DOWNLOAD_DIR)
   To keep the bot token, api id and hash (and --dc, --rsa-key, --bot-api-root) in the profile:
