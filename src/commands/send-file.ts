@@ -1,9 +1,12 @@
+// send_photo, send_document, send_file, send_video, send_audio <peer> <file> [caption]: as the user
+// (messages.sendMedia) or through the bot (sendPhoto, sendDocument, sendVideo, sendAudio).
 import { ErrorCode } from '../core/errors.js';
 import { fail } from './result.js';
 import type { Result, CommandSpec } from './types.js';
 import { FORCE_OPTION } from './msg.js';
 
-type Which = 'photo' | 'document' | 'file';
+/** `file` picks photo or document by the file; the others send as what they name. */
+type Which = 'photo' | 'document' | 'file' | 'video' | 'audio';
 
 function sendCommand(which: Which, summary: string): CommandSpec {
   return {
@@ -28,8 +31,8 @@ function sendCommand(which: Which, summary: string): CommandSpec {
         import('../telegram/botapi/files.js'),
         import('../telegram/botapi/split.js'),
       ]);
-      let kind: 'photo' | 'document' = which === 'photo' ? 'photo' : 'document';
-      let checked = checkLocalFile(file, which === 'file' ? 'document' : kind);
+      let kind: 'photo' | 'document' | 'video' | 'audio' = which === 'file' ? 'document' : which;
+      let checked = checkLocalFile(file, kind === 'photo' ? 'photo' : 'document');
       if (which === 'file' && !('code' in checked)) {
         kind = uploadKindFor(checked.path, checked.size);
         if (kind === 'photo') checked = checkLocalFile(file, 'photo');
@@ -51,3 +54,5 @@ function sendCommand(which: Which, summary: string): CommandSpec {
 export const sendPhoto = sendCommand('photo', 'Sends an image as a photo, with an optional caption');
 export const sendDocument = sendCommand('document', 'Sends a file as a document, with an optional caption');
 export const sendFile = sendCommand('file', 'Sends a file: images as photos, anything else as a document');
+export const sendVideo = sendCommand('video', 'Sends a video, with an optional caption');
+export const sendAudio = sendCommand('audio', 'Sends an audio file, with an optional caption');

@@ -2,6 +2,7 @@
 // (the index, the clock, the bound bot), and small helpers on usernames and names.
 
 import type { AccessHashInput } from '../peers/access-hash.js';
+import { printNameBaseOf } from '../peers/print-name.js';
 import { peerClassOf, type Consent, type Membership, type PeerClass, type PeerKind, type PeerRecord } from '../peers/types.js';
 import type { PeerIndex } from './backend.js';
 import type { CredentialsStore } from './credentials.js';
@@ -102,4 +103,18 @@ export function setMemberships(rec: PeerRecord, ledger: { current: Membership; o
   rec.membership = ledger.current;
   if (ledger.others) rec.otherMemberships = ledger.others;
   else delete rec.otherMemberships;
+}
+
+/**
+ * A free print name for a record: its names' base, or `base#1`, `base#2`, ... when taken. Every
+ * `base#k` below the hint is known to be taken: a thousand namesakes cost one lookup each, not a
+ * thousand. The index that owns `hints` lowers a hint when a suffixed name is released.
+ */
+export function firstFreePrintName(rec: PeerRecord, taken: (name: string) => boolean, hints: Map<string, number>): string {
+  const base = printNameBaseOf({ cls: peerClassOf(rec.kind), id: rec.id, firstName: rec.firstName, lastName: rec.lastName, title: rec.title });
+  if (!taken(base)) return base;
+  let k = hints.get(base) ?? 1;
+  while (taken(`${base}#${k}`)) k++;
+  hints.set(base, k);
+  return `${base}#${k}`;
 }

@@ -3,7 +3,8 @@
 // the set of changes not yet written. No I/O: the service (peer-store.ts) loads it from a
 // document and flushes its changes through the driver.
 
-import { isPlaceholderPrintName, printNameBaseOf } from '../peers/print-name.js';
+import { firstFreePrintName } from './records.js';
+import { isPlaceholderPrintName } from '../peers/print-name.js';
 import { botApiChatIdOf, peerClassOf, type PeerRecord } from '../peers/types.js';
 import { splitBotApiChatId } from '../peers/ref.js';
 import { checkRecord, keyOf, peerKey, type PeerDoc, type StateEntry, PEERS_FORMAT, CURRENT_SCHEMA } from './schema.js';
@@ -118,15 +119,7 @@ export class PeerRepository implements PeerIndex {
 
   /** A free print name for this record (its names' base, `#1`, `#2`, ... when taken). */
   freePrintName(rec: PeerRecord, key = keyOf(rec), alsoTaken?: string): string {
-    const base = printNameBaseOf({ cls: peerClassOf(rec.kind), id: rec.id, firstName: rec.firstName, lastName: rec.lastName, title: rec.title });
-    const taken = (n: string): boolean => n === alsoTaken || this.isPrintNameTaken(n, key);
-    if (!taken(base)) return base;
-    // Every `base#k` below the hint is known to be taken: a thousand namesakes cost one lookup
-    // each, not a thousand. The hint goes down again when a suffixed name is released.
-    let k = this.suffixHint.get(base) ?? 1;
-    while (taken(`${base}#${k}`)) k++;
-    this.suffixHint.set(base, k);
-    return `${base}#${k}`;
+    return firstFreePrintName(rec, (n) => n === alsoTaken || this.isPrintNameTaken(n, key), this.suffixHint);
   }
 
   // ---- loading

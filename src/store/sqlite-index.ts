@@ -5,9 +5,9 @@
 // believed when the overlay's record still carries it. After each flush the overlay starts empty,
 // so the next reads see what other processes wrote.
 
-import { printNameBaseOf } from '../peers/print-name.js';
+import { firstFreePrintName } from './records.js';
 import { splitBotApiChatId } from '../peers/ref.js';
-import { botApiChatIdOf, peerClassOf, type PeerRecord } from '../peers/types.js';
+import { botApiChatIdOf, type PeerRecord } from '../peers/types.js';
 import type { Changes, IndexedNames, PeerIndex } from './backend.js';
 import { PeerRepository } from './repository.js';
 import { checkRecord, keyOf, peerKey, type StateEntry } from './schema.js';
@@ -160,13 +160,7 @@ export class SqliteIndex implements PeerIndex {
   }
 
   freePrintName(rec: PeerRecord, key = keyOf(rec), alsoTaken?: string): string {
-    const base = printNameBaseOf({ cls: peerClassOf(rec.kind), id: rec.id, firstName: rec.firstName, lastName: rec.lastName, title: rec.title });
-    const taken = (n: string): boolean => n === alsoTaken || this.isPrintNameTaken(n, key);
-    if (!taken(base)) return base;
-    let k = this.suffixHint.get(base) ?? 1;
-    while (taken(`${base}#${k}`)) k++;
-    this.suffixHint.set(base, k);
-    return `${base}#${k}`;
+    return firstFreePrintName(rec, (n) => n === alsoTaken || this.isPrintNameTaken(n, key), this.suffixHint);
   }
 
   /** Keys of records in the file (not in the overlay) whose claim on one of these usernames is indexed. */
