@@ -483,8 +483,9 @@ function runCacheScript(file, name, train) {
 }
 
 /**
- * The code cache, trained on tgsh's sandbox (from `dist`, in this process) when it starts: a bot
- * session made by tgsh's own client, then reused by the bundle's GramJS in the cache's process.
+ * The code cache, trained on tgsh's sandbox (from `dist`, in this process) when it starts: a user
+ * session (the world's first user with a phone and a login code) made by tgsh's own client, then
+ * reused by the bundle's GramJS in the cache's process, with a history of 100 messages to read.
  * Without the sandbox the cache holds the modules' code only (a warning says so).
  */
 async function writeCodeCache(file, name, dist) {
@@ -499,9 +500,19 @@ async function writeCodeCache(file, name, dist) {
     const port = Number(c.dc.slice(c.dc.lastIndexOf(':') + 1));
     const client = await mt.createMtprotoClient({ endpoint: { host, port, rsaPublicKeyPem: c.rsa_key_pem }, apiId: c.api_id, apiHash: c.api_hash, timeoutMs: 10_000 });
     try {
-      const auth = await mt.invokeWithTimeout(client, new mt.Api.auth.ImportBotAuthorization({ flags: 0, apiId: c.api_id, apiHash: c.api_hash, botAuthToken: c.bot_token }));
-      const username = [...sandbox.world.users.values()].find((u) => !u.hidden && !u.token && u.usernames?.length && String(u.id) !== String(auth.user.id))?.usernames[0];
+      const users = [...sandbox.world.users.values()];
+      const me = users.find((u) => u.phone && u.login_code && !u.password);
+      if (!me) throw new Error('the sandbox world has no user who logs in by code');
+      const sent = await mt.invokeWithTimeout(client, new mt.Api.auth.SendCode({ phoneNumber: me.phone, apiId: c.api_id, apiHash: c.api_hash, settings: new mt.Api.CodeSettings({}) }));
+      await mt.invokeWithTimeout(client, new mt.Api.auth.SignIn({ phoneNumber: me.phone, phoneCodeHash: sent.phoneCodeHash, phoneCode: me.login_code }));
+      const other = users.find((u) => !u.hidden && !u.token && u.usernames?.length && String(u.id) !== String(me.id));
+      const username = other?.usernames[0];
       if (!username) throw new Error('the sandbox world has no user with a username');
+      // A conversation to read (both directions, as a history has them).
+      for (let i = 0; i < 50; i++) {
+        sandbox.world.driver.sendToUser(me.id, other.id, `training line ${i}`);
+        sandbox.world.driver.sendToUser(other.id, me.id, `training answer ${i}`);
+      }
       train = { host, port, apiId: c.api_id, apiHash: c.api_hash, session: mt.saveSession(client), username };
     } finally {
       await mt.destroyClient(client);

@@ -1,7 +1,8 @@
 // Run by scripts/bundle-gramjs.js in a process of its own: makes dist/bundle/gramjs.cjs.cache,
 // V8's code cache of gramjs.cjs, holding compiled every function that a new tgsh process runs
 // there: every module's code, and, when the build could start tgsh's sandbox (TGSH_TRAIN), what a
-// saved session runs to connect, resolve a username and close. A process of its own, because V8
+// saved user session runs to connect, resolve a username, read 100 messages of history (a
+// gzip_packed answer) and close. A process of its own, because V8
 // drops compiled code that has not run for a while from a busy process (the build's).
 //
 //   node scripts/gramjs-cache.js FILE [NAME]     NAME: the path FILE will be run from (default FILE),
@@ -64,6 +65,9 @@ if (train) {
     await client.connect();
     const r = await client.invoke(new Api.contacts.ResolveUsername({ username: train.username }));
     if (!r.users?.length) throw new Error(`@${train.username} did not resolve`);
+    const peer = new Api.InputPeerUser({ userId: r.users[0].id, accessHash: r.users[0].accessHash });
+    const h = await client.invoke(new Api.messages.GetHistory({ peer, offsetId: 0, offsetDate: 0, addOffset: 0, limit: 100, maxId: 0, minId: 0, hash: modules['telegram/Helpers.js'].returnBigInt(0) }));
+    if (!h.messages?.length) throw new Error(`no history with @${train.username}`);
   } finally {
     await client.destroy();
     clearTimeout(timer);

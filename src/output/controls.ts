@@ -23,25 +23,34 @@ export function showControls(s: string): string {
  * characters are returned as they are (no copy of a big list with clean names).
  */
 export function withControlsShown<T>(value: T): T {
-  return clean(value) as T;
+  return clean(value, new Map()) as T;
 }
 
-function clean(v: unknown): unknown {
+// `seen` maps each object already walked to its cleaned form: a history's messages share their
+// peers (chat, author, recipient), which are walked once, not once per message.
+function clean(v: unknown, seen: Map<object, unknown>): unknown {
   if (typeof v === 'string') return showControls(v);
   if (v === null || typeof v !== 'object') return v;
+  const known = seen.get(v);
+  if (known !== undefined) return known;
+  seen.set(v, v); // a cycle ends here
+  let result: unknown = v;
   if (Array.isArray(v)) {
     let out: unknown[] | undefined;
     for (let i = 0; i < v.length; i++) {
-      const c = clean(v[i]);
+      const c = clean(v[i], seen);
       if (c !== v[i]) (out ??= v.slice())[i] = c;
     }
-    return out ?? v;
+    result = out ?? v;
+  } else if (Object.getPrototypeOf(v) === Object.prototype) {
+    // Secrets, Dates, class instances stay as they are.
+    let out: Record<string, unknown> | undefined;
+    for (const [k, x] of Object.entries(v)) {
+      const c = clean(x, seen);
+      if (c !== x) (out ??= { ...(v as Record<string, unknown>) })[k] = c;
+    }
+    result = out ?? v;
   }
-  if (Object.getPrototypeOf(v) !== Object.prototype) return v; // Secrets, Dates, class instances: as they are
-  let out: Record<string, unknown> | undefined;
-  for (const [k, x] of Object.entries(v)) {
-    const c = clean(x);
-    if (c !== x) (out ??= { ...(v as Record<string, unknown>) })[k] = c;
-  }
-  return out ?? v;
+  seen.set(v, result);
+  return result;
 }
