@@ -3,7 +3,7 @@
 // times faster than tgsh's ~60 modules, ink's ~400 or GramJS's ~150. Code splitting keeps every
 // dynamic import lazy: the shell's renderer (ink, react), GramJS, the store, the resolver, the
 // sender and the sandbox are separate chunks loaded only when used. The other packages (grammy,
-// conf, proper-lockfile, uqr) stay external and load from node_modules.
+// conf, proper-lockfile, uqr, pg) stay external and load from node_modules.
 //
 // Two passes. esbuild bundles and splits; it puts code shared by main and a lazy part in a chunk
 // of its own, so main alone was 20 files, each costing Node's ESM loader about a millisecond.
@@ -20,8 +20,12 @@ import { buildGramjs, gramjsShimPlugin } from './bundle-gramjs.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const dist = `${root}dist/`;
-/** Packages bundled in (the shell's renderer); every other package stays external but GramJS. */
-const BUNDLED = /^(ink|ink-spinner|react)(\/|$)/;
+/**
+ * Packages bundled in: the shell's renderer, and better-sqlite3's JavaScript (a dozen small
+ * CommonJS files every sqlite-profile process would load one by one; its addon is opened by path,
+ * src/store/sqlite-db.ts). Every other package stays external but GramJS.
+ */
+const BUNDLED = /^(ink|ink-spinner|react|better-sqlite3)(\/|$)/;
 const common = { minifySyntax: true, minifyWhitespace: true, legalComments: 'none', logLevel: 'warning' };
 /** The GramJS modules tgsh's code imports ('telegram', 'telegram/Helpers.js', ...). */
 const gramjsModules = new Set();

@@ -15,7 +15,8 @@
 //   meta(name PK, value): peer_count (kept by each write transaction: count(*) is a full scan)
 
 import fs from 'node:fs';
-import type BetterSqlite3 from 'better-sqlite3';
+import { createRequire } from 'node:module';
+import BetterSqlite3 from 'better-sqlite3';
 
 type Database = BetterSqlite3.Database;
 type Statement<P extends unknown[], R> = BetterSqlite3.Statement<P, R>;
@@ -84,12 +85,12 @@ export class SqliteDb {
   };
 
   constructor(
-    Driver: typeof BetterSqlite3,
+    driver: SqliteDriver,
     readonly file: string,
   ) {
     // Created 0600 before SQLite opens it; its -wal and -shm files take the same mode.
     if (!fs.existsSync(file)) fs.closeSync(fs.openSync(file, 'a', 0o600));
-    this.db = new Driver(file, { timeout: 15_000 });
+    this.db = new driver.Database(file, { timeout: 15_000, nativeBinding: driver.nativeBinding });
     const db = this.db;
     db.pragma('journal_mode = WAL');
     // NORMAL in WAL mode: a committed transaction survives the process being killed (SIGKILL, OOM)
@@ -188,8 +189,23 @@ export class SqliteDb {
   }
 }
 
-/** better-sqlite3, imported only by a profile that uses the sqlite backend. */
-export async function loadSqliteDriver(): Promise<typeof BetterSqlite3> {
-  const mod = (await import('better-sqlite3')) as unknown as { default: typeof BetterSqlite3 };
-  return mod.default;
+/** better-sqlite3's class, and the path of its addon when found where npm builds it. */
+export interface SqliteDriver {
+  Database: typeof BetterSqlite3;
+  nativeBinding?: string;
+}
+
+/**
+ * better-sqlite3, loaded only by a profile that uses the sqlite backend (sqlite-db.ts is imported
+ * only by sqlite-backend.ts, itself loaded on demand). The bundle holds its JavaScript; its addon
+ * is opened by path, not searched for through the `bindings` package (a dozen stat calls). Another
+ * build layout (no build/Release) gets the package from node_modules, which finds its addon itself.
+ */
+export function loadSqliteDriver(): Promise<SqliteDriver> {
+  const require = createRequire(import.meta.url);
+  try {
+    return Promise.resolve({ Database: BetterSqlite3, nativeBinding: require.resolve('better-sqlite3/build/Release/better_sqlite3.node') });
+  } catch {
+    return Promise.resolve({ Database: require('better-sqlite3') as typeof BetterSqlite3 });
+  }
 }
