@@ -67,7 +67,7 @@ export class SqliteBackend implements PeerBackend {
   async apply(changes: Changes, now: number): Promise<void> {
     const sql = this.db();
     if (sql.newerSchema !== undefined) throw new TgshError(ErrorCode.INTERNAL, this.readOnlyReason(), { hint: 'update tgsh to change this store' });
-    sql.db.transaction(() => this.write(sql, changes, now)).immediate();
+    sql.writeTransaction(changes.peers.size, () => this.write(sql, changes, now));
     this.index?.reset();
   }
 
