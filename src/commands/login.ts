@@ -54,6 +54,7 @@ export const login: CommandSpec = {
         return given ?? (interactive ? ask!(`2FA password${hint ? ` (hint: ${hint})` : ''}: `, { hidden: true }) : undefined);
       },
     });
+    ctx.services.userLoggedIn();
     return success({ logged_in: `${[peer.firstName, peer.lastName].filter(Boolean).join(' ') || peer.printName}${peer.usernames[0] ? ' @' + peer.usernames[0] : ''} (user #${peer.id})` });
   },
 };

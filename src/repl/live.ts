@@ -27,8 +27,9 @@ export async function startLiveMessages(services: Services, sink: EventSink): Pr
   services.onClose(unsubscribe);
   try {
     const poller = await startLiveEvents(services, (t) => sink.notice(t), () => sink.isDone);
-    const user = await startUserLive(services, (t) => sink.notice(t), () => sink.isDone);
-    if (!poller && !user) unsubscribe();
+    // Without a user login yet the subscription stays: a `login` in this shell starts the user's
+    // live messages (session/user-live.ts).
+    await startUserLive(services, (t) => sink.notice(t), () => sink.isDone);
     return poller;
   } catch (e) {
     unsubscribe();

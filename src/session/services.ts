@@ -28,6 +28,7 @@ export class Services {
   readonly paths: ProfilePaths;
   private closers: Array<() => Promise<void> | void> = [];
   private afterHooks: Array<() => Promise<void>> = [];
+  private loginHooks: Array<() => void> = [];
   private storePromise: Promise<PeerStore> | undefined;
   private openedStore: PeerStore | undefined;
   private telegramPromise: Promise<TelegramSettings> | undefined;
@@ -257,6 +258,18 @@ export class Services {
   /** Registers work to run after each command, before its answer is written (store flushes). */
   onAfterCommand(hook: () => Promise<void>): void {
     this.afterHooks.push(hook);
+  }
+
+  /** Registers work to run once a user account has logged in during this run (`login`). */
+  onUserLogin(fn: () => void): void {
+    this.loginHooks.push(fn);
+  }
+
+  /** Told by `login` once a user account is logged in: starts what waited for one (live messages). */
+  userLoggedIn(): void {
+    const hooks = this.loginHooks;
+    this.loginHooks = [];
+    for (const h of hooks) h();
   }
 
   /** Registers cleanup for close(), run in reverse order of registration. */

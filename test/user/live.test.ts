@@ -4,7 +4,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startLiveMessages } from '../../src/repl/live.js';
 import { mountShell, type Mounted } from '../repl/helpers.js';
-import type { SandboxSession } from '../helpers/sandbox.js';
+import { sandboxSession, type SandboxSession } from '../helpers/sandbox.js';
 import { EXAMPLE, sandboxForFile, userSession } from './helpers.js';
 
 const f = sandboxForFile();
@@ -31,6 +31,19 @@ describe('live messages of the user account', () => {
     const frame = await shell.waitFor(/ \[\d\d:\d\d\]  Alice Started >>> are you there, Example\?/, 10_000);
     expect(frame).toMatch(/^ \[\d\d:\d\d\]  Alice Started >>> are you there, Example\?$/m);
     expect(shell.promptLine()).toBe('> history @alice');
+  });
+
+  it('starts once a user logs in in a shell that started without one', async () => {
+    const s = f.keep(await sandboxSession({ sandbox: f.sandbox(), noBot: true, args: ['--phone', '+1 555 000 1111', '--code', '12345'] }));
+    shell = await mountShell({ home: s.home, config: s.config, controller: { services: s.services } });
+    expect(await startLiveMessages(s.services, shell.controller)).toBeUndefined();
+    const [r] = await s.run('login');
+    expect(r?.kind).toBe('success');
+    // The live updates start in the background: a message may come before they listen, and is then
+    // caught up by getDifference; either way it is shown once.
+    f.sandbox().world.driver.sendToUser('@alice_started', EXAMPLE, 'hello after login');
+    const frame = await shell.waitFor('Alice Started >>> hello after login', 15_000);
+    expect(count(frame, 'hello after login')).toBe(1);
   });
 
   it('a connection dropped while messages arrive: getDifference shows each missed one exactly once', async () => {
