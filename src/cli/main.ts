@@ -32,6 +32,9 @@ export async function main(argv: string[]): Promise<void> {
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {
     if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
   });
+  // A file-size limit (ulimit -f) kills a process that writes past it, without a word. Ignored,
+  // the write fails instead (EFBIG, SQLite's "database or disk is full") and is answered as a FAIL.
+  process.on('SIGXFSZ', () => {});
 
   if (argv[0] === 'completion') {
     const { completionCommand } = await import('./completion.js');

@@ -16,6 +16,7 @@
 
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
+import { ErrorCode, TgshError } from '../core/errors.js';
 import BetterSqlite3 from 'better-sqlite3';
 
 type Database = BetterSqlite3.Database;
@@ -193,11 +194,13 @@ export class SqliteDb {
    */
   writeTransaction(rows: number, write: () => void): void {
     const big = rows >= BIG_WRITE_ROWS;
-    if (big) this.db.pragma(`cache_size = -${BIG_WRITE_CACHE_KB}`);
     try {
+      if (big) this.db.pragma(`cache_size = -${BIG_WRITE_CACHE_KB}`);
       this.db.transaction(write).immediate();
+    } catch (e) {
+      throw sqliteFailure(e, this.file, 'saving the changes');
     } finally {
-      if (big) this.db.pragma(`cache_size = -${CACHE_KB}`);
+      if (big && this.db.open) this.db.pragma(`cache_size = -${CACHE_KB}`);
     }
   }
 
@@ -229,4 +232,31 @@ export function loadSqliteDriver(): Promise<SqliteDriver> {
   } catch {
     return Promise.resolve({ Database: require('better-sqlite3') as typeof BetterSqlite3 });
   }
+}
+
+/**
+ * What SQLite refused, as one TgshError naming the store file: a full disk (or a file-size limit:
+ * SQLite sees EFBIG as an I/O error), a read-only file or folder, a busy lock, a damaged file.
+ * Anything else (a constraint tgsh should have kept) is returned as it was: a bug, reported as one.
+ */
+export function sqliteFailure(e: unknown, file: string, doing: string): unknown {
+  if (e instanceof TgshError) return e;
+  const code = (e as { code?: unknown }).code;
+  if (typeof code !== 'string' || !code.startsWith('SQLITE_')) return e;
+  const raw = e instanceof Error ? e.message : String(e);
+  const what = `the sqlite store ${file}`;
+  if (code === 'SQLITE_FULL' || code.startsWith('SQLITE_IOERR')) {
+    return new TgshError(ErrorCode.SERVER, `${what}: ${doing} failed (${raw})`, { hint: 'the disk may be full or a file-size limit (ulimit -f) reached: free space, then run the command again' });
+  }
+  if (code.startsWith('SQLITE_READONLY') || code === 'SQLITE_PERM' || code === 'SQLITE_AUTH') {
+    return new TgshError(ErrorCode.SERVER, `${what} is read-only; ${doing} failed (${raw})`, { hint: 'check the permissions of the file and its folder' });
+  }
+  if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) {
+    return new TgshError(ErrorCode.SERVER, `${what} stayed locked by another process; ${doing} failed (${raw})`, { hint: 'another tgsh holds a long write; try again' });
+  }
+  if (code.startsWith('SQLITE_CANTOPEN')) return new TgshError(ErrorCode.SERVER, `${what} can not be opened (${raw})`, { hint: 'check that its folder exists and is writable' });
+  if (code === 'SQLITE_CORRUPT' || code === 'SQLITE_NOTADB') {
+    return new TgshError(ErrorCode.SERVER, `${what} is damaged (${raw})`, { hint: "'store migrate conf' may copy what can be read; or move the file away and import an export" });
+  }
+  return e;
 }
