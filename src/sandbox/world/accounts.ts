@@ -272,6 +272,7 @@ export class UserAccounts implements BotMessageSink {
       origin,
     };
     a.messages.set(m.id, m);
+    this.world.markMade(m);
     this.emit(a, 1, { kind: 'new', message: m }, cause);
     return m;
   }
@@ -476,5 +477,6 @@ export function contentOfBotMessage(world: WorldCore, msg: BotApiMessage, accoun
     entities: msg.entities ?? msg.caption_entities ?? [],
     media,
     date: msg.date,
+    silent: world.isSilent(msg),
   };
 }

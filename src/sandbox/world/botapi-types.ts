@@ -19,6 +19,8 @@ export interface BotApiChat {
   username?: string;
   first_name?: string;
   last_name?: string;
+  /** A supergroup with topics. */
+  is_forum?: true;
 }
 
 export interface BotApiMessageEntity {
@@ -69,6 +71,8 @@ export interface BotApiReplyMarkup {
 
 export interface BotApiMessage {
   message_id: number;
+  /** The forum topic (in a forum supergroup) the message belongs to. */
+  message_thread_id?: number;
   from?: BotApiUser;
   sender_chat?: BotApiChat;
   chat: BotApiChat;
@@ -87,6 +91,7 @@ export interface BotApiMessage {
   left_chat_member?: BotApiUser;
   group_chat_created?: true;
   has_protected_content?: true;
+  is_topic_message?: true;
 }
 
 export type BotApiChatMemberStatus = 'creator' | 'administrator' | 'member' | 'restricted' | 'left' | 'kicked';

@@ -126,6 +126,23 @@ describe('MTProto data centre: what a user account may not send', () => {
     expect(w.accounts.account(ALICE).history({ type: 'chat', id: CLOSED_GROUP })).toEqual([]);
   });
 
+  it('answers TOPIC_ID_INVALID to a forum topic in a private chat or basic group (they have none)', async () => {
+    const w = server.world;
+    const before = w.accounts.account(ALICE).history({ type: 'user', id: EXAMPLE }).length;
+    const topic = new Api.InputReplyToMessage({ replyToMsgId: 2, topMsgId: 2 });
+    const e = await failure(send(me, inputUser(server, ALICE), 'in a topic?', { replyTo: topic }));
+    expect([e.code, e.errorMessage]).toEqual([400, 'TOPIC_ID_INVALID']);
+    const g = await failure(send(me, new Api.InputPeerChat({ chatId: long(4567) }), 'in a topic?', { replyTo: topic }));
+    expect(g.errorMessage).toBe('TOPIC_ID_INVALID');
+    const mine = (await send(me, inputUser(server, ALICE), 'to forward')) as Api.UpdateShortSentMessage;
+    const fwd = await failure(
+      invokeWithTimeout(me, new Api.messages.ForwardMessages({ fromPeer: inputUser(server, ALICE), id: [mine.id], randomId: [long(987654321)], toPeer: inputUser(server, EVE), topMsgId: 2 })),
+    );
+    expect(fwd.errorMessage).toBe('TOPIC_ID_INVALID');
+    expect(w.accounts.account(ALICE).history({ type: 'user', id: EXAMPLE }).map((m) => m.text).slice(before)).toEqual(['to forward']);
+    expect(w.accounts.account(EVE).history({ type: 'user', id: EXAMPLE }).some((m) => m.text === 'to forward')).toBe(false);
+  });
+
   it('answers PEER_FLOOD to a flood-limited account writing to strangers, not to its contacts', async () => {
     const w = server.world;
     w.users.get(EXAMPLE)!.peer_flood = true;

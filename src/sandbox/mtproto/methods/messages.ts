@@ -22,6 +22,18 @@ function replyToId(req: { replyTo?: Api.TypeInputReplyTo }, ctx: MethodContext, 
   return boxMessage(ctx, me, peer, r.replyToMsgId) ? r.replyToMsgId : undefined;
 }
 
+/**
+ * A forum topic (reply_to.top_msg_id, forwardMessages' top_msg_id) belongs to a forum supergroup;
+ * the chats of a user's box (private chats, basic groups) have none: TOPIC_ID_INVALID.
+ */
+function checkNoTopic(topMsgId: number | undefined | null): void {
+  if (topMsgId !== undefined && topMsgId !== null) throw rpcError(400, 'TOPIC_ID_INVALID');
+}
+
+function topicOf(req: { replyTo?: Api.TypeInputReplyTo }): number | undefined {
+  return req.replyTo instanceof Api.InputReplyToMessage ? req.replyTo.topMsgId : undefined;
+}
+
 function checkText(text: string, max: number, tooLong: string): void {
   if (text.length > max) throw rpcError(400, tooLong);
 }
@@ -82,6 +94,7 @@ export const messageMethods: MethodTable = {
     run(req: Api.messages.SendMessage, ctx) {
       const me = userOnly(ctx);
       const peer = accountPeer(ctx, req.peer, me, 'send');
+      checkNoTopic(topicOf(req));
       const text = req.message ?? '';
       if (text.trim() === '') throw rpcError(400, 'MESSAGE_EMPTY');
       checkText(text, MESSAGE_LENGTH_MAX, 'MESSAGE_TOO_LONG');
@@ -112,6 +125,7 @@ export const messageMethods: MethodTable = {
     run(req: Api.messages.SendMedia, ctx) {
       const me = userOnly(ctx);
       const peer = accountPeer(ctx, req.peer, me, 'send');
+      checkNoTopic(topicOf(req));
       const caption = req.message ?? '';
       checkText(caption, CAPTION_LENGTH_MAX, 'MEDIA_CAPTION_TOO_LONG');
       const media: AccountMedia = uploadedMedia(ctx, req.media);
@@ -136,6 +150,7 @@ export const messageMethods: MethodTable = {
       if (req.randomId.length !== req.id.length) throw rpcError(400, 'RANDOM_ID_INVALID');
       const from = accountPeer(ctx, req.fromPeer, me, 'read');
       const to = accountPeer(ctx, req.toPeer, me, 'send');
+      checkNoTopic(req.topMsgId as number | undefined);
       const originals = req.id.map((id, i) => ({ m: boxMessage(ctx, me, from, id), randomId: req.randomId[i] }));
       const found = originals.filter((o): o is { m: AccountMessage; randomId: (typeof req.randomId)[number] } => o.m !== undefined);
       if (!found.length) throw rpcError(400, 'MESSAGE_ID_INVALID');
