@@ -130,6 +130,10 @@ describe('sandbox say and inbox with a user logged in', () => {
     expect(await text('sandbox inbox @alice_started')).toMatch(/tgsh sandbox \(bot\) >>> \[silent\] shh\n$/);
     // The bot's silent message reached the user's own box silent too.
     expect(world().accounts.account(ALICE).history({ type: 'user', id: BOT }).at(-1)).toMatchObject({ text: 'shh', silent: true });
+    await run('[as=bot] [topic=3] msg @tgsh_forum v1 is out');
+    expect(await text('sandbox inbox @tgsh_forum')).toMatch(/^ \[\d\d:\d\d\]  tgsh sandbox \(bot\) >>> \[topic 3\] v1 is out\n$/);
+    const [rows] = (await json('sandbox inbox @tgsh_forum')) as [Array<Record<string, unknown>>];
+    expect(rows).toEqual([expect.objectContaining({ from: 'bot', topic: 3, text: 'v1 is out' })]);
   });
 });
 

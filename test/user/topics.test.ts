@@ -53,6 +53,13 @@ describe('[silent] and [topic=N] as the bot', () => {
     await s.run(`[topic=2] send_file @tgsh_forum ${photo} as a file`);
     expect(last(FORUM)).toMatchObject({ caption: 'as a file', message_thread_id: 2 });
 
+    await s.run(`[silent] [topic=3] send_video @tgsh_forum ${file} a clip`);
+    expect(last(FORUM)).toMatchObject({ caption: 'a clip', message_thread_id: 3, video: { file_name: 'notes.txt' } });
+    expect(f.sandbox().world.isSilent(last(FORUM))).toBe(true);
+    await s.run(`[topic=2] send_audio @tgsh_forum ${file} a song`);
+    expect(last(FORUM)).toMatchObject({ caption: 'a song', message_thread_id: 2, audio: { file_name: 'notes.txt' } });
+    expect(f.sandbox().world.isSilent(last(FORUM))).toBe(false);
+
     // A long text: every part in the topic, silent.
     const answers = await s.run(`[silent] [topic=2] msg @tgsh_forum ${'a'.repeat(3000)}\n\n${'b'.repeat(3000)}`);
     expect(answers.map((a) => a.kind)).toEqual(['sent', 'sent']);

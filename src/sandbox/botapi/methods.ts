@@ -295,7 +295,12 @@ function photoSizes(world: World, f: StoredFile): BotApiPhotoSize[] {
   return out;
 }
 
-function sendFile(kind: 'document' | 'photo') {
+/**
+ * sendPhoto, sendDocument, sendVideo, sendAudio. A video or audio file is kept as a document (the
+ * sandbox does not probe media: width, height and duration are 0) and answered as `video` / `audio`.
+ */
+function sendFile(kind: 'document' | 'photo' | 'video' | 'audio') {
+  const storeAs = kind === 'photo' ? 'photo' : 'document';
   return (ctx: MethodContext): BotApiMessage => {
     const { params, world, bot } = ctx;
     const input = params.file(kind);
@@ -311,19 +316,26 @@ function sendFile(kind: 'document' | 'photo') {
         if (/^https?:\/\//i.test(input)) throw badRequest('failed to get HTTP URL content');
         throw badRequest('wrong file identifier/HTTP URL specified');
       }
-      if (known.kind !== kind) {
-        throw badRequest(`can't use file of type ${known.kind === 'photo' ? 'Photo' : 'Document'} as ${kind === 'photo' ? 'Photo' : 'Document'}`);
+      if (known.kind !== storeAs) {
+        throw badRequest(`can't use file of type ${known.kind === 'photo' ? 'Photo' : 'Document'} as ${kind[0].toUpperCase()}${kind.slice(1)}`);
       }
       stored = known;
     } else {
-      stored = upload(ctx, kind, input);
+      stored = upload(ctx, storeAs, input);
     }
     const thread = threadOf(ctx, c);
     const reply = replyTo(ctx, c);
     const markup = replyMarkup(ctx);
     const commit = limit(ctx, c);
     const capEntities = mergeEntities(cap.text, cap.entities);
-    const media = kind === 'photo' ? { photo: photoSizes(world, stored) } : { document: documentOf(stored) };
+    const media =
+      kind === 'photo'
+        ? { photo: photoSizes(world, stored) }
+        : kind === 'video'
+          ? { video: { ...documentOf(stored), width: 0, height: 0, duration: 0 } }
+          : kind === 'audio'
+            ? { audio: { ...documentOf(stored), duration: 0 } }
+            : { document: documentOf(stored) };
     const msg = world.addMessage(
       bot.id,
       c,
@@ -561,6 +573,8 @@ export const METHODS: Record<string, MethodFn> = {
   sendMessage,
   sendDocument: sendFile('document'),
   sendPhoto: sendFile('photo'),
+  sendVideo: sendFile('video'),
+  sendAudio: sendFile('audio'),
   sendChatAction,
   setMyCommands,
   getMyCommands: (ctx) => ctx.world.botState(ctx.bot.id).commands,

@@ -454,7 +454,7 @@ const mediaOfFile = new WeakMap<object, AccountMedia>();
 
 /** What a Bot API message (sent by a bot) shows in a user's box: its text or caption and its file. */
 export function contentOfBotMessage(world: WorldCore, msg: BotApiMessage, accounts: UserAccounts): NewMessageContent {
-  const fileId = msg.document?.file_id ?? msg.photo?.[msg.photo.length - 1]?.file_id;
+  const fileId = (msg.document ?? msg.video ?? msg.audio)?.file_id ?? msg.photo?.[msg.photo.length - 1]?.file_id;
   const stored = fileId === undefined ? undefined : world.files.get(fileId);
   let media: AccountMedia | undefined;
   if (stored) {

@@ -83,6 +83,8 @@ export interface BotApiMessage {
   caption?: string;
   caption_entities?: BotApiMessageEntity[];
   document?: BotApiDocument;
+  video?: BotApiDocument & { width: number; height: number; duration: number };
+  audio?: BotApiDocument & { duration: number };
   photo?: BotApiPhotoSize[];
   reply_to_message?: BotApiMessage;
   link_preview_options?: BotApiLinkPreviewOptions;

@@ -78,3 +78,21 @@ describe('disable_notification', () => {
     ]);
   });
 });
+
+describe('sendVideo and sendAudio', () => {
+  it('answer video and audio (kept as documents), in topics, and reach the user’s box as files', async () => {
+    sb = await sandbox();
+    const { api, world } = sb;
+    const v = await api.sendVideo(FORUM, new InputFile(Buffer.from('mp4?'), 'clip.mp4'), { caption: 'a clip', message_thread_id: 2, disable_notification: true });
+    expect(v).toMatchObject({ message_thread_id: 2, caption: 'a clip', video: { file_name: 'clip.mp4', mime_type: 'video/mp4', file_size: 4, duration: 0 } });
+    expect(world.isSilent(world.received(FORUM).at(-1)!)).toBe(true);
+    const a = await api.sendAudio(ALICE, new InputFile(Buffer.from('mp3'), 'song.mp3'));
+    expect(a.audio).toMatchObject({ file_name: 'song.mp3', mime_type: 'audio/mpeg', file_size: 3 });
+    expect(a.document).toBeUndefined();
+    // The same file again by its file_id.
+    expect((await api.sendAudio(ALICE, a.audio!.file_id)).audio!.file_id).toBe(a.audio!.file_id);
+    const box = world.accounts.account(ALICE).history({ type: 'user', id: 7000000001 });
+    expect(box.at(-1)!.media).toMatchObject({ kind: 'document', name: 'song.mp3' });
+    await refused(api.sendVideo(ALICE, new InputFile(Buffer.from('x'), 'x.mp4'), { message_thread_id: 5 }), 400, 'Bad Request: message thread not found');
+  });
+});
