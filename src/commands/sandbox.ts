@@ -7,6 +7,7 @@ import type { Result, CommandContext, CommandSpec } from './types.js';
 import type { JsonValue } from '../core/json.js';
 import type { Sandbox } from '../sandbox/sandbox.js';
 import type { WorldUserData } from '../sandbox/world/types.js';
+import type { BotApiMessage } from '../sandbox/world/botapi-types.js';
 
 const ACTIONS: Record<string, { usage: string; summary: string }> = {
   users: { usage: 'users', summary: "the world's people, and how each relates to the bot" },
@@ -178,6 +179,15 @@ function inbox(sb: Sandbox, chat: number | string, me: WorldUserData | undefined
   // message_id: the id in the account's own box (what reply takes as the user).
   for (const m of me ? world.driver.userInbox(chat, me.id) : []) {
     add({ from: 'user', sender: fullName(me!), message_id: m.id, date: m.date, text: m.text === '' && m.media ? null : m.text, silent: m.silent }, m);
+  }
+  // A supergroup keeps one box for everybody: the account's messages are those it is the author of.
+  const c = world.chat(chat);
+  if (me && c.type === 'supergroup') {
+    const content = (x: BotApiMessage): boolean => x.text !== undefined || x.caption !== undefined || x.document !== undefined || x.photo !== undefined;
+    for (const m of world.messages(chat).filter((x) => x.from?.id === me.id && world.senderBot(x) === undefined && content(x))) {
+      const topic = m.message_thread_id !== undefined ? { topic: m.message_thread_id } : {};
+      add({ from: 'user', sender: fullName(me), message_id: m.message_id, date: m.date, text: m.text ?? m.caption ?? null, silent: world.isSilent(m), ...topic }, m);
+    }
   }
   // In the order they were sent (dates tie within a second).
   rows.sort((a, b) => a.date - b.date || made.get(a)! - made.get(b)!);

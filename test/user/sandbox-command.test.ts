@@ -132,8 +132,13 @@ describe('sandbox say and inbox with a user logged in', () => {
     expect(world().accounts.account(ALICE).history({ type: 'user', id: BOT }).at(-1)).toMatchObject({ text: 'shh', silent: true });
     await run('[as=bot] [topic=3] msg @tgsh_forum v1 is out');
     expect(await text('sandbox inbox @tgsh_forum')).toMatch(/^ \[\d\d:\d\d\]  tgsh sandbox \(bot\) >>> \[topic 3\] v1 is out\n$/);
-    const [rows] = (await json('sandbox inbox @tgsh_forum')) as [Array<Record<string, unknown>>];
+    let [rows] = (await json('sandbox inbox @tgsh_forum')) as [Array<Record<string, unknown>>];
     expect(rows).toEqual([expect.objectContaining({ from: 'bot', topic: 3, text: 'v1 is out' })]);
+    // What the account posted in the forum, by topic.
+    expect(await text('[as=user] [topic=3] [silent] msg @tgsh_forum congrats')).toMatch(/<<< congrats\n$/);
+    expect(await text('sandbox inbox @tgsh_forum')).toMatch(/\(bot\) >>> \[topic 3\] v1 is out\n \[\d\d:\d\d\]  Example \(user account\) >>> \[silent\] \[topic 3\] congrats\n$/);
+    [rows] = (await json('sandbox inbox @tgsh_forum')) as [Array<Record<string, unknown>>];
+    expect(rows.at(-1)).toMatchObject({ from: 'user', sender: 'Example', topic: 3, silent: true, text: 'congrats' });
   });
 });
 

@@ -99,8 +99,35 @@ describe('[silent] and [topic=N] as the user', () => {
     expect(box()).toBe(before);
   });
 
-  it("a supergroup as the user: the sandbox's data centre does not serve it, and says so", async () => {
-    const [r] = await s.run('[as=user] [topic=2] msg @tgsh_forum hello');
-    expect(r).toMatchObject({ kind: 'fail', error: expect.stringContaining('METHOD_NOT_IMPLEMENTED_IN_SANDBOX'), hint: expect.stringMatching(/act as the bot there \(\[as=bot\]\)/) });
+  it('a forum supergroup as the user: [topic=N] puts the text in that topic; its bots get it there', async () => {
+    const sb = f.sandbox();
+    const [r] = await s.json('[as=user] [silent] [topic=2] msg @tgsh_forum hello Help, as me');
+    expect(r).toMatchObject({ event: 'message', out: true, text: 'hello Help, as me', to: { peer_type: expect.stringMatching(/channel|supergroup/) } });
+    const m = sb.world.messages(FORUM).at(-1)!;
+    expect(m).toMatchObject({ text: 'hello Help, as me', from: { id: EXAMPLE }, message_thread_id: 2, is_topic_message: true });
+    expect(sb.world.isSilent(m)).toBe(true);
+    expect(sb.world.senderBot(m)).toBeUndefined();
+    // Without [topic], the General topic.
+    await s.run('[as=user] msg @tgsh_forum in General');
+    expect(sb.world.messages(FORUM).at(-1)).toMatchObject({ text: 'in General', from: { id: EXAMPLE } });
+    expect(sb.world.messages(FORUM).at(-1)!.message_thread_id).toBeUndefined();
+    // The bot (an ordinary member, privacy mode on) hears a command there, in its topic.
+    await s.run('[as=user] [topic=3] msg @tgsh_forum /status@tgsh_sandbox_bot');
+    const u = sb.world.updates(BOT).all().at(-1)!;
+    expect(u.message).toMatchObject({ text: '/status@tgsh_sandbox_bot', message_thread_id: 3, from: { id: EXAMPLE } });
+  });
+
+  it('a topic the forum does not have: TOPIC_ID_INVALID, explained, nothing posted', async () => {
+    const before = f.sandbox().world.messages(FORUM).length;
+    const [r] = await s.run('[as=user] [topic=9] msg @tgsh_forum nowhere');
+    expect(r).toMatchObject({ kind: 'fail', error: expect.stringContaining('TOPIC_ID_INVALID'), hint: expect.stringContaining('tgsh Forum has no such topic') });
+    expect(f.sandbox().world.messages(FORUM)).toHaveLength(before);
+  });
+
+  it("what the sandbox's data centre does not serve in supergroups and channels says so", async () => {
+    const [h] = await s.run('[as=user] history @tgsh_forum');
+    expect(h).toMatchObject({ kind: 'fail', error: expect.stringContaining('METHOD_NOT_IMPLEMENTED_IN_SANDBOX'), hint: expect.stringMatching(/act as the bot there \(\[as=bot\]\)/) });
+    const [d] = await s.run(`[as=user] send_document @tgsh_forum ${file}`);
+    expect(d).toMatchObject({ kind: 'fail', error: expect.stringContaining('METHOD_NOT_IMPLEMENTED_IN_SANDBOX') });
   });
 });

@@ -94,6 +94,8 @@ export interface BotApiMessage {
   group_chat_created?: true;
   has_protected_content?: true;
   is_topic_message?: true;
+  supergroup_chat_created?: true;
+  forum_topic_created?: { name: string; icon_color: number };
 }
 
 export type BotApiChatMemberStatus = 'creator' | 'administrator' | 'member' | 'restricted' | 'left' | 'kicked';

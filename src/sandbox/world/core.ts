@@ -151,6 +151,7 @@ export class WorldCore {
     }
     this.relations = (data.relations ?? []).map((r) => ({ ...r }));
     for (const r of this.relations) this.relationIndex.set(`${r.user}:${r.bot}`, r);
+    this.seedForums();
     this.seedUpdates();
   }
 
@@ -614,6 +615,28 @@ export class WorldCore {
   }
 
   // ---- seeding ------------------------------------------------------------------------------
+
+  /**
+   * A forum's topics are the messages that opened them (a topic's id is that message's id), so
+   * each forum's box starts with them: message 1 opened the supergroup (its General topic), the
+   * others up to the last topic opened a topic or stand in for a message since deleted.
+   */
+  private seedForums(): void {
+    for (const ch of this.channels.values()) {
+      if (ch.broadcast || !ch.forum || !ch.topics?.length) continue;
+      const c = this.chatById(-CHANNEL_ID_OFFSET - ch.id)!;
+      const byId = new Map(ch.topics.map((t) => [t.id, t]));
+      const last = Math.max(...byId.keys());
+      const creator = this.users.get(ch.creator ?? ch.members[0] ?? -1);
+      const from = creator ? { from: this.botApiUser(creator) } : {};
+      for (let id = 1; id <= last; id++) {
+        const t = byId.get(id);
+        if (id === 1) this.addMessage(0, c, { ...from, supergroup_chat_created: true }, {});
+        else if (t) this.addMessage(0, c, { message_thread_id: id, ...from, is_topic_message: true, forum_topic_created: { name: t.title, icon_color: 7322096 } });
+        else this.addMessage(0, c, { ...from }); // an empty stand-in: no content, nothing shows it
+      }
+    }
+  }
 
   /**
    * The updates Telegram would still hold for the seeded relations: each started relation sent

@@ -279,6 +279,8 @@ export function parseWorld(json: unknown, source?: string): WorldData {
       unknownKeys(t, TOPIC_KEYS, tp);
       int(t, 'id', tp, { required: true, positive: true });
       if (t.id === 1) bad(`${tp}.id`, 'is the General topic (messages without [topic]); topics start at 2');
+      // The forum's box starts with a message per id up to the last topic (a topic is the message that opened it).
+      if (typeof t.id === 'number' && t.id > 10_000) bad(`${tp}.id`, 'must be at most 10000 in the sandbox');
       if (typeof t.id === 'number') {
         if (seen.has(t.id)) bad(`${tp}.id`, `duplicate topic id ${t.id}`);
         seen.add(t.id);

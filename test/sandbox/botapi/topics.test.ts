@@ -17,6 +17,12 @@ describe('forum topics (message_thread_id)', () => {
     sb = await sandbox();
     expect(await sb.api.getChat(FORUM)).toMatchObject({ id: FORUM, type: 'supergroup', title: 'tgsh Forum', is_forum: true });
     expect(await sb.api.getChat(COMMUNITY)).not.toHaveProperty('is_forum');
+    // A topic's id is the id of the message that opened it: the forum's box starts with them.
+    expect(sb.world.messages(FORUM).map((m) => [m.message_id, m.message_thread_id, m.forum_topic_created?.name, m.supergroup_chat_created])).toEqual([
+      [1, undefined, undefined, true],
+      [2, 2, 'Help', undefined],
+      [3, 3, 'Releases', undefined],
+    ]);
   });
 
   it('a topic of the forum takes texts and files; without a thread id they go to General', async () => {

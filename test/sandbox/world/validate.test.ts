@@ -46,7 +46,7 @@ describe('world validation', () => {
         worldWith((w) => {
           w.channels[0].forum = true; // a broadcast channel
           w.channels[1].topics = [{ id: 2, title: 'x' }]; // not a forum
-          w.channels[2].topics = [{ id: 1, title: 'General' }, { id: 4, title: '' }, { id: 4, title: 'again', color: 1 }, 'x'];
+          w.channels[2].topics = [{ id: 1, title: 'General' }, { id: 4, title: '' }, { id: 4, title: 'again', color: 1 }, 'x', { id: 20000, title: 'far' }];
         }),
       ),
     ).toEqual([
@@ -57,6 +57,7 @@ describe('world validation', () => {
       'channels[2].topics[2].color: unknown field',
       'channels[2].topics[2].id: duplicate topic id 4',
       'channels[2].topics[3]: must be an object',
+      'channels[2].topics[4].id: must be at most 10000 in the sandbox',
     ]);
   });
 

@@ -7,6 +7,7 @@ import { ERR, rpcError } from '../errors.js';
 import { Api, big } from '../gramjs.js';
 import { entitiesFromTl, entitiesToTl, peersOf, tlMessage } from '../messages-tl.js';
 import { accountPeer, boxMessage, checkCanSend, useRandomId, userOnly } from './account-common.js';
+import { sendToSupergroup, writableSupergroup } from './channel-send.js';
 import type { MethodContext, MethodTable } from './types.js';
 import { uploadedMedia } from './upload.js';
 
@@ -88,11 +89,23 @@ function updatesOf(ctx: MethodContext, me: number, items: Array<{ randomId: unkn
   return new Api.Updates({ updates, users, chats, date: ctx.world.now(), seq: 0 });
 }
 
+/** messages.sendMessage to a supergroup (channel-send.ts); scheduling there is not served. */
+function sendMessageToSupergroup(req: Api.messages.SendMessage, ctx: MethodContext, me: number): Api.Updates {
+  const c = writableSupergroup(ctx, req.peer as Api.InputPeerChannel, me);
+  const text = req.message ?? '';
+  if (text.trim() === '') throw rpcError(400, 'MESSAGE_EMPTY');
+  checkText(text, MESSAGE_LENGTH_MAX, 'MESSAGE_TOO_LONG');
+  if (req.scheduleDate !== undefined && req.scheduleDate > ctx.world.now()) throw ERR.methodNotImplemented();
+  useRandomId(ctx, me, req.randomId);
+  return sendToSupergroup(ctx, me, c, { message: text, entities: entitiesFromTl(ctx.world, req.entities), randomId: req.randomId, silent: req.silent === true, replyTo: req.replyTo });
+}
+
 export const messageMethods: MethodTable = {
   'messages.sendMessage': {
     login: true,
     run(req: Api.messages.SendMessage, ctx) {
       const me = userOnly(ctx);
+      if (req.peer instanceof Api.InputPeerChannel) return sendMessageToSupergroup(req, ctx, me);
       const peer = accountPeer(ctx, req.peer, me, 'send');
       checkNoTopic(topicOf(req));
       const text = req.message ?? '';
