@@ -61,7 +61,9 @@ export function botCannot(what: string, telegramError = 'BOT_METHOD_INVALID'): T
 export async function userPeer(ctx: CommandContext, ref: PeerRef): Promise<PeerRecord> {
   const store = await ctx.services.store((t) => ctx.notice(t));
   const found = store.resolveRef(ref);
-  if (!('error' in found) && !(found.stale && ref.kind === 'username')) return found.peer;
+  // A peer learned without its access hash (from the Bot API) is looked up again by its @username.
+  const noHash = !('error' in found) && found.peer.kind !== 'chat' && found.peer.accessHash === undefined;
+  if (!('error' in found) && !((found.stale || noHash) && ref.kind === 'username')) return found.peer;
   if (ref.kind === 'username') {
     const resolver = await ctx.services.resolver((t) => ctx.notice(t));
     return resolver.resolveUsername(ref.username, { signal: ctx.signal, notice: (t) => ctx.notice(t), force: true });

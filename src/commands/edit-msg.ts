@@ -3,15 +3,13 @@
 
 import { ErrorCode } from '../core/errors.js';
 import { fail } from './result.js';
+import { MESSAGE_AND_TEXT } from './reply.js';
 import type { CommandSpec, Result } from './types.js';
 
 export const editMsg: CommandSpec = {
   name: 'edit_msg',
   group: 'messages',
-  args: [
-    { name: 'msg-id', kind: 'string' },
-    { name: 'text', kind: 'string_end' },
-  ],
+  args: MESSAGE_AND_TEXT,
   summary: 'Changes the text of a message sent earlier',
   async run(ctx, { args }): Promise<Result> {
     const text = args.text as string;

@@ -20,7 +20,8 @@ export const msg: CommandSpec = {
   help: [
     'The peer: @username, a print name, user#N, a Bot API id (123, -4567, -1001234567890) or a $permanent id.',
     'An @username tgsh has not met is looked up first. Modifiers: [html], [markdown] (MarkdownV2),',
-    '[disable_preview], [reply=<message id>], [force].',
+    '[disable_preview], [reply=<message id>], [silent] (no notification), [topic=N] (a topic of a forum',
+    'supergroup), [force]; as the user also [schedule=TIME].',
     'Text over 4096 characters is sent as several messages, cut at paragraph, then line, then word',
     'boundaries (with [html]/[markdown] only where no markup is open); one answer per part. A text',
     'of more than 20 parts (about 80,000 characters) is refused unless [force].',

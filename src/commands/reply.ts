@@ -3,15 +3,18 @@
 
 import { ErrorCode } from '../core/errors.js';
 import { fail } from './result.js';
-import type { CommandSpec, Result } from './types.js';
+import type { ArgSpec, CommandSpec, Result } from './types.js';
+
+/** `<msg-id> <text>`: the arguments of reply and edit_msg. */
+export const MESSAGE_AND_TEXT: ArgSpec[] = [
+  { name: 'msg-id', kind: 'string' },
+  { name: 'text', kind: 'string_end' },
+];
 
 export const reply: CommandSpec = {
   name: 'reply',
   group: 'messages',
-  args: [
-    { name: 'msg-id', kind: 'string' },
-    { name: 'text', kind: 'string_end' },
-  ],
+  args: MESSAGE_AND_TEXT,
   summary: 'Answers a message in its chat',
   help: 'Modifiers: [html], [markdown], [disable_preview], [silent], [topic=N]; as the user also [schedule=TIME].',
   async run(ctx, { args }): Promise<Result | Result[]> {

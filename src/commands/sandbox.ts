@@ -6,18 +6,20 @@ import { fail } from './result.js';
 import type { Result, CommandContext, CommandSpec } from './types.js';
 import type { JsonValue } from '../core/json.js';
 import type { Sandbox } from '../sandbox/sandbox.js';
+import type { WorldUserData } from '../sandbox/world/types.js';
+import type { BotApiMessage } from '../sandbox/world/botapi-types.js';
 
 const ACTIONS: Record<string, { usage: string; summary: string }> = {
   users: { usage: 'users', summary: "the world's people, and how each relates to the bot" },
   start: { usage: 'start <user> [payload]', summary: 'the user starts the bot (/start payload)' },
   stop: { usage: 'stop <user>', summary: 'the user sends /stop' },
-  say: { usage: 'say <user> <text>', summary: 'the user writes to the bot' },
+  say: { usage: 'say <user> <text>', summary: 'the user writes to the bot, and to the logged-in user' },
   block: { usage: 'block <user>', summary: 'the user blocks the bot' },
   unblock: { usage: 'unblock <user>', summary: 'the user unblocks the bot' },
   post: { usage: 'post <user> <chat> <text>', summary: 'the user writes in a group' },
   join: { usage: 'join <user> <chat>', summary: 'the user joins a group' },
   leave: { usage: 'leave <user> <chat>', summary: 'the user leaves a group' },
-  inbox: { usage: 'inbox <user|chat>', summary: 'what that chat received from the bot' },
+  inbox: { usage: 'inbox <user|chat>', summary: 'what the bot and the logged-in user sent there' },
 };
 
 export const sandbox: CommandSpec = {
@@ -31,6 +33,8 @@ export const sandbox: CommandSpec = {
   help: [
     'Users and chats are @usernames or Bot API ids (Book Club is -4567). Actions:',
     ...Object.values(ACTIONS).map((a) => `  sandbox ${a.usage.padEnd(28)}${a.summary}`),
+    'With a user logged in (login), say also writes to that account (a running shell shows it live;',
+    "history <user> as the user has it), and inbox lists what the account sent, each line naming its sender.",
     'After start/say/block, run sync to let tgsh learn of it.',
   ].join('\n'),
   async run(ctx, { args }) {
@@ -43,14 +47,28 @@ export const sandbox: CommandSpec = {
     if (!sb) return fail(ErrorCode.BAD_ARGUMENT, 'the sandbox is not running');
     const words = ((args.args as string | undefined) ?? '').split(/\s+/).filter(Boolean);
     try {
-      return act(ctx, sb, action, words, spec.usage);
+      const me = action === 'say' || action === 'inbox' ? await loggedInUser(ctx, sb) : undefined;
+      return act(ctx, sb, action, words, spec.usage, me);
     } catch (e) {
       return fail(ErrorCode.BAD_ARGUMENT, (e as Error).message, { hint: `usage: sandbox ${spec.usage}` });
     }
   },
 };
 
-function act(ctx: CommandContext, sb: Sandbox, action: string, w: string[], usage: string): Result {
+/**
+ * The user account this run is logged in as on this sandbox (`login`), or undefined: none, a bot,
+ * or a login kept in the profile from an earlier sandbox world (whose data centre is gone).
+ */
+async function loggedInUser(ctx: CommandContext, sb: Sandbox): Promise<WorldUserData | undefined> {
+  const store = await ctx.services.store((t) => ctx.notice(t));
+  const who = store.credentials.identity();
+  if (who?.kind !== 'user' || !sb.mtproto.isLoggedIn(who.id)) return undefined;
+  return sb.world.users.get(who.id);
+}
+
+const fullName = (u: { first_name: string; last_name?: string }): string => [u.first_name, u.last_name].filter(Boolean).join(' ');
+
+function act(ctx: CommandContext, sb: Sandbox, action: string, w: string[], usage: string, me: WorldUserData | undefined): Result {
   const world = sb.world;
   const bot = world.botByToken(sb.connection.bot_token)!;
   const need = (n: number): void => {
@@ -77,8 +95,7 @@ function act(ctx: CommandContext, sb: Sandbox, action: string, w: string[], usag
       break;
     case 'say':
       need(2);
-      world.driver.sendPrivate(w[0], w.slice(1).join(' '), { bot: bot.id });
-      break;
+      return say(ctx, sb, w[0], w.slice(1).join(' '), me);
     case 'block':
       need(1);
       world.driver.block(w[0], { bot: bot.id });
@@ -99,16 +116,85 @@ function act(ctx: CommandContext, sb: Sandbox, action: string, w: string[], usag
       need(2);
       world.driver.leave(w[0], chatRef(w[1]));
       break;
-    case 'inbox': {
+    case 'inbox':
       need(1);
-      const msgs = world.received(chatRef(w[0]), { bot: bot.id });
-      const name = [bot.first_name, bot.last_name].filter(Boolean).join(' ');
-      const text = msgs.length ? msgs.map((m) => ` [${hhmm(m.date)}]  ${name} >>> ${m.text ?? m.caption ?? '(file)'}`).join('\n') : '(nothing received)';
-      return { kind: 'text', text, json: msgs.map((m) => ({ message_id: m.message_id, date: m.date, text: m.text ?? m.caption ?? null })) };
-    }
+      return inbox(sb, chatRef(w[0]), me);
   }
   ctx.notice('sandbox: done; run sync to let tgsh learn of it');
   return { kind: 'success' };
+}
+
+/**
+ * `sandbox say`: the user writes to the bot, as always, and to the logged-in user's account (pushed
+ * to its connected clients) unless it is that user itself. One delivery that works is a success;
+ * the other one's refusal is told in a notice.
+ */
+function say(ctx: CommandContext, sb: Sandbox, from: string, text: string, me: WorldUserData | undefined): Result {
+  const world = sb.world;
+  const bot = world.botByToken(sb.connection.bot_token)!;
+  const sender = world.user(from);
+  let botError: Error | undefined;
+  try {
+    world.driver.sendPrivate(sender.id, text, { bot: bot.id });
+  } catch (e) {
+    botError = e as Error;
+  }
+  if (!me || me.id === sender.id) {
+    if (botError) throw botError;
+    ctx.notice('sandbox: done; run sync to let tgsh learn of it');
+    return { kind: 'success' };
+  }
+  const you = `${fullName(me)} (the logged-in user)`;
+  try {
+    world.driver.sendToUser(sender.id, me.id, text);
+  } catch (e) {
+    const why = (e as Error).message.replace(/^.*: /, '');
+    if (botError) throw new Error(`${botError.message}; and not to ${you}: ${why}`, { cause: e });
+    ctx.notice(`sandbox: sent to the bot, not to ${you}: ${why}; run sync to let tgsh learn of it`);
+    return { kind: 'success' };
+  }
+  if (botError) ctx.notice(`sandbox: sent to ${you}, not to the bot: ${botError.message}`);
+  else ctx.notice(`sandbox: sent to the bot and to ${you}; run sync to let the bot's side learn of it`);
+  return { kind: 'success' };
+}
+
+/**
+ * `sandbox inbox`: what the bot sent to a user or chat, and what the logged-in user's account sent
+ * there, oldest first; each names who sent it (`from`: bot or user) and how (silent, topic).
+ */
+function inbox(sb: Sandbox, chat: number | string, me: WorldUserData | undefined): Result {
+  const world = sb.world;
+  const bot = world.botByToken(sb.connection.bot_token)!;
+  type Row = { from: 'bot' | 'user'; sender: string; message_id: number; date: number; text: string | null; silent: boolean; topic?: number };
+  const made = new Map<Row, number>();
+  const rows: Row[] = [];
+  const add = (r: Row, message: object): void => {
+    made.set(r, world.madeOrder(message));
+    rows.push(r);
+  };
+  for (const m of world.received(chat, { bot: bot.id })) {
+    const topic = m.message_thread_id !== undefined ? { topic: m.message_thread_id } : {};
+    add({ from: 'bot', sender: fullName(bot), message_id: m.message_id, date: m.date, text: m.text ?? m.caption ?? null, silent: world.isSilent(m), ...topic }, m);
+  }
+  // message_id: the id in the account's own box (what reply takes as the user).
+  for (const m of me ? world.driver.userInbox(chat, me.id) : []) {
+    add({ from: 'user', sender: fullName(me!), message_id: m.id, date: m.date, text: m.text === '' && m.media ? null : m.text, silent: m.silent }, m);
+  }
+  // A supergroup keeps one box for everybody: the account's messages are those it is the author of.
+  const c = world.chat(chat);
+  if (me && c.type === 'supergroup') {
+    const content = (x: BotApiMessage): boolean => x.text !== undefined || x.caption !== undefined || x.document !== undefined || x.photo !== undefined;
+    for (const m of world.messages(chat).filter((x) => x.from?.id === me.id && world.senderBot(x) === undefined && content(x))) {
+      const topic = m.message_thread_id !== undefined ? { topic: m.message_thread_id } : {};
+      add({ from: 'user', sender: fullName(me), message_id: m.message_id, date: m.date, text: m.text ?? m.caption ?? null, silent: world.isSilent(m), ...topic }, m);
+    }
+  }
+  // In the order they were sent (dates tie within a second).
+  rows.sort((a, b) => a.date - b.date || made.get(a)! - made.get(b)!);
+  const label = (r: Row): string => `${r.sender} (${r.from === 'bot' ? 'bot' : 'user account'})`;
+  const how = (r: Row): string => [r.silent ? 'silent' : '', r.topic !== undefined ? `topic ${r.topic}` : ''].filter(Boolean).map((x) => ` [${x}]`).join('');
+  const text = rows.length ? rows.map((r) => ` [${hhmm(r.date)}]  ${label(r)} >>>${how(r)} ${r.text ?? '(file)'}`).join('\n') : '(nothing received)';
+  return { kind: 'text', text, json: rows as unknown as JsonValue };
 }
 
 function hhmm(unix: number): string {

@@ -19,7 +19,7 @@ function sendCommand(which: Which, summary: string): CommandSpec {
     ],
     options: [FORCE_OPTION],
     summary,
-    help: 'Photos up to 10 MB, other files up to 50 MB (the Bot API limits); a caption holds 1024 characters. Modifiers: [html], [markdown], [reply=N], [force].',
+    help: 'Photos up to 10 MB, other files up to 50 MB (the Bot API limits); a caption holds 1024 characters. Modifiers: [html], [markdown], [reply=N], [silent], [topic=N], [force].',
     async run(ctx, input): Promise<Result[] | Result> {
       const asUser = await (await import('./user-send.js')).asUser(ctx, input, `send_${which}`);
       if (asUser) return asUser;

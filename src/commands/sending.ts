@@ -104,6 +104,9 @@ export async function sendParts(ctx: CommandContext, p: Prepared, parts: Part[])
     const outcome = await p.sender.sendMessage(to.target, content, {
       replyTo,
       disablePreview,
+      // [silent] and [topic=N]: every part, as the user's sends do.
+      silent: ctx.modifiers.silent === true,
+      threadId: ctx.modifiers.topic,
       signal: ctx.signal,
       maxWaitSeconds: ctx.config.maxWaitSeconds,
       onWait: (s) => ctx.notice(`tgsh: Telegram asks to wait ${s} s before sending to ${to.name} (429); waiting`),
@@ -119,6 +122,7 @@ export async function sendParts(ctx: CommandContext, p: Prepared, parts: Part[])
         kind: content.kind,
         modifier: modifierOf(content.parseMode),
         replyTo,
+        topic: ctx.modifiers.topic,
       });
       results.push(fail(x.code, x.error, x));
       break;

@@ -44,6 +44,8 @@ export interface SendMessageOptions {
   disablePreview?: boolean;
   /** Delivered without a sound. */
   silent?: boolean;
+  /** A forum topic of a supergroup (the Bot API's message_thread_id). */
+  threadId?: number;
   signal?: AbortSignal;
   /** Longest single flood wait (429, FLOOD_WAIT_X) to sit out, in seconds (0: never wait, fail at once). */
   maxWaitSeconds: number;
@@ -85,6 +87,8 @@ export type SendReason =
   /** The HTML or MarkdownV2 text is not valid markup. */
   | 'bad_markup'
   | 'reply_not_found'
+  /** No such forum topic (or thread) in the chat: [topic=N]. */
+  | 'thread_not_found'
   /** Telegram refused the file (not an image, too big, empty...). */
   | 'bad_file'
   /** The credentials (bot token, session) were refused. */

@@ -4,12 +4,7 @@ import { afterAll, beforeAll } from 'vitest';
 import { startSandbox, type Sandbox } from '../../src/sandbox/sandbox.js';
 import { sandboxSession, type SandboxSession, type SessionOptions } from '../helpers/sandbox.js';
 
-export const EXAMPLE = 191322468;
-export const ALICE = 200000001;
-export const BOB = 200000002;
-export const CAROL = 200000003;
-export const DORA = 6123456789;
-export const EVE = 200000005;
+export { ALICE, BOB, CAROL, DORA, EVE, EXAMPLE } from '../sandbox/mtproto/account-helpers.js';
 export const BOT = 7000000001;
 
 /** A tgsh session on `sandbox` logged in as example_user (a bot token too unless noBot). */

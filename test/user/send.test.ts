@@ -7,19 +7,11 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { SandboxSession } from '../helpers/sandbox.js';
 import { ALICE, BOB, DORA, EVE, EXAMPLE, boxTexts, sandboxForFile, userSession } from './helpers.js';
+import { pngHeader as png } from '../helpers/images.js';
 
 const f = sandboxForFile();
 let s: SandboxSession;
 const SENT = /^ \[\d\d:\d\d\]  /;
-
-function png(width: number, height: number): Buffer {
-  const b = Buffer.alloc(40);
-  Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]).copy(b, 0);
-  b.write('IHDR', 12, 'latin1');
-  b.writeUInt32BE(width, 16);
-  b.writeUInt32BE(height, 20);
-  return b;
-}
 
 beforeAll(async () => {
   s = f.keep(await userSession(f.sandbox(), { noBot: true }));

@@ -33,6 +33,7 @@ export const Errors = {
   cantParseEntities: (why: string): ApiError => badRequest(`can't parse entities: ${why}`),
   unsupportedParseMode: (): ApiError => badRequest('unsupported parse_mode'),
   replyNotFound: (): ApiError => badRequest('message to be replied not found'),
+  threadNotFound: (): ApiError => badRequest('message thread not found'),
   cantInitiate: (): ApiError => forbidden("bot can't initiate conversation with a user"),
   blocked: (): ApiError => forbidden('bot was blocked by the user'),
   toBots: (): ApiError => forbidden("bot can't send messages to bots"),

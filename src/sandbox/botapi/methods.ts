@@ -159,6 +159,24 @@ function replyTo(ctx: MethodContext, c: WorldChat): BotApiMessage | undefined {
   return flat;
 }
 
+/**
+ * message_thread_id: in a forum supergroup a topic (one of the world's `topics`); in another
+ * supergroup the thread of replies to one of its messages. Anywhere else, or a thread that does not
+ * exist, Telegram answers `message thread not found`. 0 or absent: no thread.
+ */
+function threadOf(ctx: MethodContext, c: WorldChat): { message_thread_id?: number; is_topic_message?: true } {
+  const id = ctx.params.int('message_thread_id');
+  if (id === undefined || id === 0) return {};
+  if (c.type === 'supergroup') {
+    if (c.channel.forum) {
+      if ((c.channel.topics ?? []).some((t) => t.id === id)) return { message_thread_id: id, is_topic_message: true };
+    } else if (ctx.world.findMessage(ctx.bot.id, c, id)) {
+      return { message_thread_id: id };
+    }
+  }
+  throw Errors.threadNotFound();
+}
+
 function linkPreview(ctx: MethodContext): BotApiLinkPreviewOptions | undefined {
   const lpo = ctx.params.json<BotApiLinkPreviewOptions>('link_preview_options', 'link preview options');
   if (lpo !== undefined) {
@@ -213,19 +231,20 @@ function sendMessage(ctx: MethodContext): BotApiMessage {
   const { text, entities } = trimFormatted(parsed.text, parsed.entities);
   if (text === '') throw Errors.textEmpty();
   if (codePointLength(text) > 4096) throw Errors.textTooLong();
+  const thread = threadOf(ctx, c);
   const reply = replyTo(ctx, c);
   const preview = linkPreview(ctx);
   const markup = replyMarkup(ctx);
   const commit = limit(ctx, c);
   const all = mergeEntities(text, entities);
-  const fields: Omit<BotApiMessage, 'message_id' | 'chat' | 'date'> = authorFields(ctx, c);
+  const fields: Omit<BotApiMessage, 'message_id' | 'chat' | 'date'> = { ...thread, ...authorFields(ctx, c) };
   if (reply) fields.reply_to_message = reply;
   fields.text = text;
   if (all.length) fields.entities = all;
   if (preview) fields.link_preview_options = preview;
   if (markup) fields.reply_markup = markup;
   if (ctx.params.bool('protect_content')) fields.has_protected_content = true;
-  const msg = ctx.world.addMessage(ctx.bot.id, c, fields, { sentByBot: true });
+  const msg = ctx.world.addMessage(ctx.bot.id, c, fields, { sentByBot: true, silent: ctx.params.bool('disable_notification') });
   commit();
   return msg;
 }
@@ -276,7 +295,12 @@ function photoSizes(world: World, f: StoredFile): BotApiPhotoSize[] {
   return out;
 }
 
-function sendFile(kind: 'document' | 'photo') {
+/**
+ * sendPhoto, sendDocument, sendVideo, sendAudio. A video or audio file is kept as a document (the
+ * sandbox does not probe media: width, height and duration are 0) and answered as `video` / `audio`.
+ */
+function sendFile(kind: 'document' | 'photo' | 'video' | 'audio') {
+  const storeAs = kind === 'photo' ? 'photo' : 'document';
   return (ctx: MethodContext): BotApiMessage => {
     const { params, world, bot } = ctx;
     const input = params.file(kind);
@@ -292,22 +316,31 @@ function sendFile(kind: 'document' | 'photo') {
         if (/^https?:\/\//i.test(input)) throw badRequest('failed to get HTTP URL content');
         throw badRequest('wrong file identifier/HTTP URL specified');
       }
-      if (known.kind !== kind) {
-        throw badRequest(`can't use file of type ${known.kind === 'photo' ? 'Photo' : 'Document'} as ${kind === 'photo' ? 'Photo' : 'Document'}`);
+      if (known.kind !== storeAs) {
+        throw badRequest(`can't use file of type ${known.kind === 'photo' ? 'Photo' : 'Document'} as ${kind[0].toUpperCase()}${kind.slice(1)}`);
       }
       stored = known;
     } else {
-      stored = upload(ctx, kind, input);
+      stored = upload(ctx, storeAs, input);
     }
+    const thread = threadOf(ctx, c);
     const reply = replyTo(ctx, c);
     const markup = replyMarkup(ctx);
     const commit = limit(ctx, c);
     const capEntities = mergeEntities(cap.text, cap.entities);
-    const media = kind === 'photo' ? { photo: photoSizes(world, stored) } : { document: documentOf(stored) };
+    const media =
+      kind === 'photo'
+        ? { photo: photoSizes(world, stored) }
+        : kind === 'video'
+          ? { video: { ...documentOf(stored), width: 0, height: 0, duration: 0 } }
+          : kind === 'audio'
+            ? { audio: { ...documentOf(stored), duration: 0 } }
+            : { document: documentOf(stored) };
     const msg = world.addMessage(
       bot.id,
       c,
       {
+        ...thread,
         ...authorFields(ctx, c),
         ...(reply ? { reply_to_message: reply } : {}),
         ...media,
@@ -315,7 +348,7 @@ function sendFile(kind: 'document' | 'photo') {
         ...(capEntities.length && cap.text ? { caption_entities: capEntities } : {}),
         ...(markup ? { reply_markup: markup } : {}),
       },
-      { sentByBot: true },
+      { sentByBot: true, silent: params.bool('disable_notification') },
     );
     commit();
     return msg;
@@ -540,6 +573,8 @@ export const METHODS: Record<string, MethodFn> = {
   sendMessage,
   sendDocument: sendFile('document'),
   sendPhoto: sendFile('photo'),
+  sendVideo: sendFile('video'),
+  sendAudio: sendFile('audio'),
   sendChatAction,
   setMyCommands,
   getMyCommands: (ctx) => ctx.world.botState(ctx.bot.id).commands,

@@ -54,7 +54,7 @@ export function tlUserBytes(world: World, u: WorldUserData, viewerId: number | u
 
 /** tlChannel, serialised and cached like tlUserBytes. */
 export function tlChannelBytes(c: WorldChannelData, viewerId: number | undefined): SerializedTl {
-  const signature = [c.access_hash, c.title, (c.usernames ?? []).join(' '), c.broadcast, c.members.length, c.creator, viewerId !== undefined && c.members.includes(viewerId)].join('\u0000');
+  const signature = [c.access_hash, c.title, (c.usernames ?? []).join(' '), c.broadcast, c.forum, c.members.length, c.creator, viewerId !== undefined && c.members.includes(viewerId)].join('\u0000');
   return cached(channelCache, c, viewerId, signature, () => tlChannel(c, viewerId).getBytes());
 }
 
@@ -84,6 +84,7 @@ export function tlChannel(c: WorldChannelData, viewerId: number | undefined): Ap
     left: !member,
     broadcast: c.broadcast,
     megagroup: !c.broadcast,
+    forum: (!c.broadcast && c.forum) || undefined,
     id: big(c.id),
     accessHash: big(c.access_hash),
     title: c.title,

@@ -47,6 +47,8 @@ export interface MtprotoServer {
   knowsAuthKey(key: Buffer): boolean;
   /** Forgets every auth key, as a data centre that lost its sessions: clients get -404. */
   forgetAuthKeys(): void;
+  /** True when an auth key of this data centre is logged in as that user (not a bot). */
+  isLoggedIn(userId: number): boolean;
   /** Closes the listener and every connection, cancels pending timers. */
   close(): Promise<void>;
 }
@@ -131,6 +133,11 @@ class MtprotoServerImpl implements MtprotoServer {
 
   forgetAuthKeys(): void {
     this.authKeys.clear();
+  }
+
+  isLoggedIn(userId: number): boolean {
+    for (const key of this.authKeys.values()) if (key.login?.userId === userId && !key.login.bot) return true;
+    return false;
   }
 
   private dropAll(): void {

@@ -272,6 +272,7 @@ export class UserAccounts implements BotMessageSink {
       origin,
     };
     a.messages.set(m.id, m);
+    this.world.markMade(m);
     this.emit(a, 1, { kind: 'new', message: m }, cause);
     return m;
   }
@@ -453,7 +454,7 @@ const mediaOfFile = new WeakMap<object, AccountMedia>();
 
 /** What a Bot API message (sent by a bot) shows in a user's box: its text or caption and its file. */
 export function contentOfBotMessage(world: WorldCore, msg: BotApiMessage, accounts: UserAccounts): NewMessageContent {
-  const fileId = msg.document?.file_id ?? msg.photo?.[msg.photo.length - 1]?.file_id;
+  const fileId = (msg.document ?? msg.video ?? msg.audio)?.file_id ?? msg.photo?.[msg.photo.length - 1]?.file_id;
   const stored = fileId === undefined ? undefined : world.files.get(fileId);
   let media: AccountMedia | undefined;
   if (stored) {
@@ -476,5 +477,6 @@ export function contentOfBotMessage(world: WorldCore, msg: BotApiMessage, accoun
     entities: msg.entities ?? msg.caption_entities ?? [],
     media,
     date: msg.date,
+    silent: world.isSilent(msg),
   };
 }

@@ -19,6 +19,8 @@ export interface BotApiChat {
   username?: string;
   first_name?: string;
   last_name?: string;
+  /** A supergroup with topics. */
+  is_forum?: true;
 }
 
 export interface BotApiMessageEntity {
@@ -69,6 +71,8 @@ export interface BotApiReplyMarkup {
 
 export interface BotApiMessage {
   message_id: number;
+  /** The forum topic (in a forum supergroup) the message belongs to. */
+  message_thread_id?: number;
   from?: BotApiUser;
   sender_chat?: BotApiChat;
   chat: BotApiChat;
@@ -79,6 +83,8 @@ export interface BotApiMessage {
   caption?: string;
   caption_entities?: BotApiMessageEntity[];
   document?: BotApiDocument;
+  video?: BotApiDocument & { width: number; height: number; duration: number };
+  audio?: BotApiDocument & { duration: number };
   photo?: BotApiPhotoSize[];
   reply_to_message?: BotApiMessage;
   link_preview_options?: BotApiLinkPreviewOptions;
@@ -87,6 +93,9 @@ export interface BotApiMessage {
   left_chat_member?: BotApiUser;
   group_chat_created?: true;
   has_protected_content?: true;
+  is_topic_message?: true;
+  supergroup_chat_created?: true;
+  forum_topic_created?: { name: string; icon_color: number };
 }
 
 export type BotApiChatMemberStatus = 'creator' | 'administrator' | 'member' | 'restricted' | 'left' | 'kicked';

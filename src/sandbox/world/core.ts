@@ -117,6 +117,11 @@ export class WorldCore {
   private readonly privateBoxes = new Map<number, Map<number, Box>>();
   /** Messages sent by bots, with the sending bot (channel posts have no `from`). */
   private readonly sentBy = new WeakMap<BotApiMessage, number>();
+  /** Messages sent with disable_notification (not a field of Telegram's Message: kept aside). */
+  private readonly silentMessages = new WeakSet<BotApiMessage>();
+  /** The order messages of every kind (Bot API chats, users' boxes) were made in: dates tie within a second. */
+  private readonly madeAt = new WeakMap<object, number>();
+  private made = 0;
   private fileCounter = 0;
   private callbackCounter = 0;
   /** Milliseconds added to the real clock (tests move time forward without sleeping). */
@@ -146,6 +151,7 @@ export class WorldCore {
     }
     this.relations = (data.relations ?? []).map((r) => ({ ...r }));
     for (const r of this.relations) this.relationIndex.set(`${r.user}:${r.bot}`, r);
+    this.seedForums();
     this.seedUpdates();
   }
 
@@ -319,6 +325,7 @@ export class WorldCore {
     const out = { id: c.id, title: c.channel.title } as BotApiChat;
     if (c.channel.usernames?.length) out.username = c.channel.usernames[0];
     out.type = c.type;
+    if (c.type === 'supergroup' && c.channel.forum) out.is_forum = true;
     return out;
   }
 
@@ -508,21 +515,24 @@ export class WorldCore {
     botId: number,
     c: WorldChat,
     fields: Omit<BotApiMessage, 'message_id' | 'chat' | 'date'> & { date?: number },
-    opts: { sentByBot?: boolean; chat?: BotApiChat } = {},
+    opts: { sentByBot?: boolean; chat?: BotApiChat; silent?: boolean } = {},
   ): BotApiMessage {
     const box = this.box(botId, c, true)!;
     // Telegram's key order: message_id, from / sender_chat, chat, date, then the content.
     const msg = { message_id: box.messages.length + 1 } as BotApiMessage;
+    if (fields.message_thread_id !== undefined) msg.message_thread_id = fields.message_thread_id;
     if (fields.from) msg.from = fields.from;
     if (fields.sender_chat) msg.sender_chat = fields.sender_chat;
     msg.chat = opts.chat ?? this.botApiChat(c);
     msg.date = fields.date ?? this.now();
     for (const k in fields) {
-      if (k !== 'from' && k !== 'sender_chat' && k !== 'date') {
+      if (k !== 'from' && k !== 'sender_chat' && k !== 'date' && k !== 'message_thread_id') {
         (msg as unknown as Record<string, unknown>)[k] = (fields as Record<string, unknown>)[k];
       }
     }
     box.messages.push(msg);
+    this.markMade(msg);
+    if (opts.silent) this.silentMessages.add(msg);
     if (opts.sentByBot) {
       this.sentBy.set(msg, botId);
       // What a bot sends reaches the users' own boxes too (their MTProto sessions).
@@ -549,6 +559,21 @@ export class WorldCore {
       return [...boxes.values()].flatMap((b) => b.messages).sort((a, b) => a.date - b.date);
     }
     return [...(this.box(0, c, false)?.messages ?? [])];
+  }
+
+  /** Notes that a message (of a chat or of a user's box) was made now, for madeOrder. */
+  markMade(m: object): void {
+    this.madeAt.set(m, ++this.made);
+  }
+
+  /** When a message was made, relative to the others (0: not known). */
+  madeOrder(m: object): number {
+    return this.madeAt.get(m) ?? 0;
+  }
+
+  /** True when the message was sent without a notification (disable_notification). */
+  isSilent(m: BotApiMessage): boolean {
+    return this.silentMessages.has(m);
   }
 
   /** The bot that sent a message, or undefined for users' messages. */
@@ -590,6 +615,28 @@ export class WorldCore {
   }
 
   // ---- seeding ------------------------------------------------------------------------------
+
+  /**
+   * A forum's topics are the messages that opened them (a topic's id is that message's id), so
+   * each forum's box starts with them: message 1 opened the supergroup (its General topic), the
+   * others up to the last topic opened a topic or stand in for a message since deleted.
+   */
+  private seedForums(): void {
+    for (const ch of this.channels.values()) {
+      if (ch.broadcast || !ch.forum || !ch.topics?.length) continue;
+      const c = this.chatById(-CHANNEL_ID_OFFSET - ch.id)!;
+      const byId = new Map(ch.topics.map((t) => [t.id, t]));
+      const last = Math.max(...byId.keys());
+      const creator = this.users.get(ch.creator ?? ch.members[0] ?? -1);
+      const from = creator ? { from: this.botApiUser(creator) } : {};
+      for (let id = 1; id <= last; id++) {
+        const t = byId.get(id);
+        if (id === 1) this.addMessage(0, c, { ...from, supergroup_chat_created: true }, {});
+        else if (t) this.addMessage(0, c, { message_thread_id: id, ...from, is_topic_message: true, forum_topic_created: { name: t.title, icon_color: 7322096 } });
+        else this.addMessage(0, c, { ...from }); // an empty stand-in: no content, nothing shows it
+      }
+    }
+  }
 
   /**
    * The updates Telegram would still hold for the seeded relations: each started relation sent

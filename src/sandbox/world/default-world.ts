@@ -132,6 +132,23 @@ export function defaultWorldData(): WorldData {
         creator: EXAMPLE_USER_ID,
         about: 'A supergroup to talk about tgsh.',
       },
+      {
+        // A forum: messages go to its General topic, or with [topic=N] to one of its topics.
+        id: 1357913579,
+        access_hash: '1618033988749894848',
+        title: 'tgsh Forum',
+        usernames: ['tgsh_forum'],
+        broadcast: false,
+        forum: true,
+        topics: [
+          { id: 2, title: 'Help' },
+          { id: 3, title: 'Releases' },
+        ],
+        members: [EXAMPLE_USER_ID, 200000001, SANDBOX_BOT_ID],
+        admins: [EXAMPLE_USER_ID],
+        creator: EXAMPLE_USER_ID,
+        about: 'A supergroup with topics.',
+      },
     ],
     relations: [
       { user: 200000001, bot: SANDBOX_BOT_ID, started_at: T0 + 60, start_payload: 'welcome' },

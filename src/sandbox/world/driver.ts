@@ -120,6 +120,15 @@ export class WorldDriver {
   }
 
   /**
+   * A logged-in user account posted in a supergroup (the message is already in the chat's box):
+   * its bots get it as privacy mode allows, as any member's message.
+   */
+  postedByAccount(chat: ChatRef, msg: BotApiMessage, userId: number): void {
+    const c = this.groupChat(chat);
+    this.deliver(c, msg, c.type === 'channel' ? 'channel_post' : 'message', userId);
+  }
+
+  /**
    * The user presses Start (or opens t.me/<bot>?start=<payload>): records started_at and the
    * payload, unblocks the bot when it was blocked (Telegram's "Restart"), and sends `/start [payload]`.
    */

@@ -66,6 +66,15 @@ export interface WorldChannelData {
   about?: string;
   /** Users and bots banned from the channel or supergroup. */
   kicked?: number[];
+  /** A supergroup with topics (Telegram's forums): messages go to the General topic or to one of `topics`. */
+  forum?: boolean;
+  topics?: WorldForumTopic[];
+}
+
+/** A forum topic: its id is the id of the message that created it (Bot API message_thread_id). */
+export interface WorldForumTopic {
+  id: number;
+  title: string;
 }
 
 /** A user's relation to a bot. */

@@ -36,7 +36,8 @@ const USER_KEYS = [
 ];
 const BOT_KEYS = [...USER_KEYS, 'token', 'can_read_all_group_messages'];
 const CHAT_KEYS = ['id', 'title', 'members', 'admins', 'creator', 'kicked'];
-const CHANNEL_KEYS = ['id', 'access_hash', 'title', 'usernames', 'broadcast', 'members', 'admins', 'creator', 'about', 'kicked'];
+const CHANNEL_KEYS = ['id', 'access_hash', 'title', 'usernames', 'broadcast', 'members', 'admins', 'creator', 'about', 'kicked', 'forum', 'topics'];
+const TOPIC_KEYS = ['id', 'title'];
 const RELATION_KEYS = ['user', 'bot', 'started_at', 'start_payload', 'blocked_at'];
 const TOP_KEYS = ['api_id', 'api_hash', 'users', 'bots', 'chats', 'channels', 'relations', 'limits'];
 
@@ -264,6 +265,29 @@ export function parseWorld(json: unknown, source?: string): WorldData {
     str(c, 'title', path, { required: true, nonEmpty: true });
     checkRoster(c, path);
   });
+  /** A forum supergroup and its topics (ids from 2: 1 is the General topic, which every forum has). */
+  const checkForum = (c: Obj, path: string) => {
+    bool(c, 'forum', path);
+    if (c.forum === true && c.broadcast === true) bad(`${path}.forum`, 'only a supergroup (broadcast: false) can be a forum');
+    if (c.topics === undefined) return;
+    if (c.forum !== true) bad(`${path}.topics`, 'needs forum: true');
+    if (!Array.isArray(c.topics)) return bad(`${path}.topics`, 'must be an array');
+    const seen = new Set<number>();
+    (c.topics as unknown[]).forEach((t, j) => {
+      const tp = `${path}.topics[${j}]`;
+      if (!isObj(t)) return bad(tp, 'must be an object');
+      unknownKeys(t, TOPIC_KEYS, tp);
+      int(t, 'id', tp, { required: true, positive: true });
+      if (t.id === 1) bad(`${tp}.id`, 'is the General topic (messages without [topic]); topics start at 2');
+      // The forum's box starts with a message per id up to the last topic (a topic is the message that opened it).
+      if (typeof t.id === 'number' && t.id > 10_000) bad(`${tp}.id`, 'must be at most 10000 in the sandbox');
+      if (typeof t.id === 'number') {
+        if (seen.has(t.id)) bad(`${tp}.id`, `duplicate topic id ${t.id}`);
+        seen.add(t.id);
+      }
+      str(t, 'title', tp, { required: true, nonEmpty: true });
+    });
+  };
   const channelIds = new Set<number>();
   channels.forEach((c, i) => {
     const path = `channels[${i}]`;
@@ -280,6 +304,7 @@ export function parseWorld(json: unknown, source?: string): WorldData {
     if (typeof c.broadcast !== 'boolean') bad(`${path}.broadcast`, 'is required: true for a channel, false for a supergroup');
     str(c, 'about', path);
     checkRoster(c, path);
+    checkForum(c, path);
   });
 
   const pairs = new Map<string, string>();

@@ -35,6 +35,8 @@ export interface ExplainContext {
   /** The parse mode's modifier, for markup errors. */
   modifier?: '[html]' | '[markdown]';
   replyTo?: number;
+  /** [topic=N], for a topic that is not there. */
+  topic?: number;
 }
 
 const SERVER = 71;
@@ -169,6 +171,12 @@ export function explainSendFailure(f: SendFailure, ctx: ExplainContext): Explana
       };
     case 'reply_not_found':
       return { code: BAD_ARGUMENT, error: `message ${ctx.replyTo ?? '?'} to reply to is not in ${n} (${said})`, hint: 'give a message id of that chat in [reply=N], or leave it out' };
+    case 'thread_not_found':
+      return {
+        code: BAD_ARGUMENT,
+        error: `${n} has no topic ${ctx.topic ?? '?'} (${said})`,
+        hint: '[topic=N] names a topic of a forum supergroup (N: the id of the message that opened the topic); leave it out to write in the General topic or a chat without topics',
+      };
     case 'bad_file':
       return {
         code: BAD_ARGUMENT,

@@ -18,6 +18,7 @@ const RULES: Array<[code: number | undefined, pattern: RegExp, reason: SendReaso
   [400, /too long/i, 'too_long'],
   [400, /can't parse entities|unsupported parse_mode|can't find end of|reserved and must be escaped/i, 'bad_markup'],
   [400, /replied not found|REPLY_MESSAGE_ID_INVALID/i, 'reply_not_found'],
+  [400, /message thread not found|TOPIC_ID_INVALID/i, 'thread_not_found'],
   [400, /IMAGE_PROCESS_FAILED|PHOTO_INVALID_DIMENSIONS|PHOTO_SAVE_FILE_INVALID|file must be non-empty|wrong file identifier|failed to get HTTP URL content|can't use file of type|there is no (photo|document) in the request|wrong type of the web page content/i, 'bad_file'],
   [413, /./, 'bad_file'],
 ];

@@ -228,14 +228,15 @@ async function call(api: Api, target: ChatTarget, content: OutgoingContent, opts
   const signal = opts.signal as GrammySignal;
   const reply = opts.replyTo !== undefined ? { reply_parameters: { message_id: opts.replyTo } } : {};
   const silent = opts.silent ? { disable_notification: true } : {};
+  const thread = opts.threadId !== undefined ? { message_thread_id: opts.threadId } : {};
   const mode = content.parseMode ? { parse_mode: content.parseMode } : {};
   if (content.kind === 'text') {
     const preview = opts.disablePreview ? { link_preview_options: { is_disabled: true } } : {};
-    return api.sendMessage(target.chatId, content.text, { ...mode, ...preview, ...silent, ...reply }, signal);
+    return api.sendMessage(target.chatId, content.text, { ...mode, ...preview, ...silent, ...thread, ...reply }, signal);
   }
   const caption = content.caption !== undefined && content.caption !== '' ? { caption: content.caption, ...mode } : {};
   const file = 'fileId' in content.file ? content.file.fileId : await inputFile(content.file.path, content.file.name);
-  const other = { ...caption, ...silent, ...reply };
+  const other = { ...caption, ...silent, ...thread, ...reply };
   switch (content.kind) {
     case 'photo':
       return api.sendPhoto(target.chatId, file, other, signal);

@@ -32,6 +32,9 @@ const HINTS: Record<string, (c: UserFailureContext) => string> = {
   IMAGE_PROCESS_FAILED: () => 'Telegram could not read this file as an image; send it with send_document',
   FILE_REFERENCE_EXPIRED: () => 'the file reference is old: load the message again (history) and retry',
   INPUT_USER_DEACTIVATED: (c) => `${c.peerName ?? 'this user'} deleted their account`,
+  TOPIC_ID_INVALID: (c) => `${c.peerName ?? 'this chat'} has no such topic: [topic=N] names a topic of a forum supergroup (N: the id of the message that opened it); leave it out elsewhere`,
+  METHOD_NOT_IMPLEMENTED_IN_SANDBOX: () =>
+    "the sandbox's data centre does not serve this to a user account yet (in supergroups it takes texts only, nothing from channels; no history of either); act as the bot there ([as=bot]), or use a private chat or basic group",
   USER_BANNED_IN_CHANNEL: () => 'this account may not write in public groups and channels for now (a spam restriction); ask @SpamBot',
 };
 

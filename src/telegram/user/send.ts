@@ -39,7 +39,8 @@ const randomId = (): ReturnType<typeof long> => long(randomBytes(8).readBigInt64
 
 function replyOf(o: SendOptions): Api.InputReplyToMessage | undefined {
   if (o.replyTo === undefined && o.topic === undefined) return undefined;
-  return new Api.InputReplyToMessage({ replyToMsgId: o.replyTo ?? o.topic!, topMsgId: o.replyTo !== undefined ? o.topic : undefined });
+  // In a topic, reply_to_msg_id is the message answered or else the topic itself; top_msg_id names the topic.
+  return new Api.InputReplyToMessage({ replyToMsgId: o.replyTo ?? o.topic!, topMsgId: o.topic });
 }
 
 async function entitiesOf(text: string, mode: SendOptions['parseMode']): Promise<[string, Api.TypeMessageEntity[] | undefined]> {

@@ -7,6 +7,7 @@ import type { MtprotoServer } from '../../../src/sandbox/mtproto/index.js';
 import { invokeWithTimeout, type MtprotoClient } from '../../../src/telegram/mtproto/index.js';
 import { accountWorld, ALICE, EXAMPLE, inputUser, loginAs, randomId } from './account-helpers.js';
 import { Api, Cleanup, failure, long, startTestServer } from './helpers.js';
+import { pngHeader as png } from '../../helpers/images.js';
 
 const cleanup = new Cleanup();
 let server: MtprotoServer;
@@ -35,15 +36,6 @@ function sendMedia(media: Api.TypeInputMedia, message = '') {
 
 function getFile(location: Api.TypeInputFileLocation, offset: number, limit: number) {
   return invokeWithTimeout(me, new Api.upload.GetFile({ location, offset: long(offset), limit })) as Promise<Api.upload.File>;
-}
-
-function png(width: number, height: number): Buffer {
-  const b = Buffer.alloc(40);
-  Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]).copy(b, 0);
-  b.write('IHDR', 12, 'latin1');
-  b.writeUInt32BE(width, 16);
-  b.writeUInt32BE(height, 20);
-  return b;
 }
 
 describe('MTProto data centre: files of a user account', () => {

@@ -92,6 +92,54 @@ describe('MTProto data centre: a user account sends', () => {
   });
 });
 
+describe('MTProto data centre: a user account writes in a supergroup', () => {
+  const channel = (id: number) => new Api.InputPeerChannel({ channelId: long(id), accessHash: long(server.world.channels.get(id)!.access_hash) });
+  const FORUM = 1357913579;
+  const COMMUNITY = 1234567890;
+
+  it('answers updateNewChannelMessage; the message is in the chat for its bots, in a forum topic when named', async () => {
+    const w = server.world;
+    const u = (await send(me, channel(FORUM), 'hello Help', { replyTo: new Api.InputReplyToMessage({ replyToMsgId: 2, topMsgId: 2 }), silent: true })) as Api.Updates;
+    const n = u.updates.find((x): x is Api.UpdateNewChannelMessage => x instanceof Api.UpdateNewChannelMessage)!;
+    const m = n.message as Api.Message;
+    expect(m).toMatchObject({ out: true, silent: true, message: 'hello Help' });
+    expect(bigId((m.peerId as Api.PeerChannel).channelId)).toBe(BigInt(FORUM));
+    expect(m.replyTo).toMatchObject({ forumTopic: true, replyToMsgId: 2 });
+    expect([n.pts, n.ptsCount]).toEqual([m.id, 1]);
+    expect(u.updates.some((x) => x instanceof Api.UpdateMessageID && x.id === m.id)).toBe(true);
+    const kept = w.messages(-(1_000_000_000_000 + FORUM)).at(-1)!;
+    expect(kept).toMatchObject({ message_id: m.id, text: 'hello Help', from: { id: EXAMPLE }, message_thread_id: 2, is_topic_message: true });
+    expect(w.isSilent(kept)).toBe(true);
+    // reply_to_msg_id alone naming a topic is that topic too; a reply in a topic keeps both.
+    const again = (await send(me, channel(FORUM), 'also Help', { replyTo: new Api.InputReplyToMessage({ replyToMsgId: 2 }) })) as Api.Updates;
+    const a = (again.updates.find((x) => x instanceof Api.UpdateNewChannelMessage) as Api.UpdateNewChannelMessage).message as Api.Message;
+    const answer = (await send(me, channel(FORUM), 'answering', { replyTo: new Api.InputReplyToMessage({ replyToMsgId: a.id, topMsgId: 2 }) })) as Api.Updates;
+    const r = (answer.updates.find((x) => x instanceof Api.UpdateNewChannelMessage) as Api.UpdateNewChannelMessage).message as Api.Message;
+    expect(r.replyTo).toMatchObject({ forumTopic: true, replyToMsgId: a.id, replyToTopId: 2 });
+    expect(w.messages(-(1_000_000_000_000 + FORUM)).slice(-2).map((x) => [x.text, x.message_thread_id, x.reply_to_message?.message_id])).toEqual([
+      ['also Help', 2, undefined],
+      ['answering', 2, a.id],
+    ]);
+    // A supergroup without topics takes plain messages.
+    await send(me, channel(COMMUNITY), 'hi all');
+    expect(w.messages(-(1_000_000_000_000 + COMMUNITY)).at(-1)).toMatchObject({ text: 'hi all', from: { id: EXAMPLE } });
+  });
+
+  it("refuses a topic the forum does not have, a thread that is not there, and says what it does not serve", async () => {
+    const w = server.world;
+    const count = w.messages(-(1_000_000_000_000 + FORUM)).length;
+    const e = await failure(send(me, channel(FORUM), 'x', { replyTo: new Api.InputReplyToMessage({ replyToMsgId: 9, topMsgId: 9 }) }));
+    expect([e.code, e.errorMessage]).toEqual([400, 'TOPIC_ID_INVALID']);
+    expect((await failure(send(me, channel(COMMUNITY), 'x', { replyTo: new Api.InputReplyToMessage({ replyToMsgId: 999, topMsgId: 999 }) }))).errorMessage).toBe('TOPIC_ID_INVALID');
+    expect(w.messages(-(1_000_000_000_000 + FORUM))).toHaveLength(count);
+    const wrong = new Api.InputPeerChannel({ channelId: long(FORUM), accessHash: long(1) });
+    expect((await failure(send(me, wrong, 'x'))).errorMessage).toBe('CHANNEL_INVALID');
+    // A broadcast channel (example_user is its creator), and scheduling in a supergroup: not served.
+    expect((await failure(send(me, channel(1098765432), 'x'))).errorMessage).toBe('METHOD_NOT_IMPLEMENTED_IN_SANDBOX');
+    expect((await failure(send(me, channel(COMMUNITY), 'later', { scheduleDate: w.now() + 3600 }))).errorMessage).toBe('METHOD_NOT_IMPLEMENTED_IN_SANDBOX');
+  });
+});
+
 describe('MTProto data centre: what a user account may not send', () => {
   it('refuses empty, too long, unknown peers, blocks, privacy, closed groups', async () => {
     const w = server.world;
@@ -124,6 +172,23 @@ describe('MTProto data centre: what a user account may not send', () => {
     // Nothing refused reached anyone.
     expect(w.accounts.account(BOB).history({ type: 'user', id: EXAMPLE }).map((m) => m.text)).toEqual(['hi Bob']);
     expect(w.accounts.account(ALICE).history({ type: 'chat', id: CLOSED_GROUP })).toEqual([]);
+  });
+
+  it('answers TOPIC_ID_INVALID to a forum topic in a private chat or basic group (they have none)', async () => {
+    const w = server.world;
+    const before = w.accounts.account(ALICE).history({ type: 'user', id: EXAMPLE }).length;
+    const topic = new Api.InputReplyToMessage({ replyToMsgId: 2, topMsgId: 2 });
+    const e = await failure(send(me, inputUser(server, ALICE), 'in a topic?', { replyTo: topic }));
+    expect([e.code, e.errorMessage]).toEqual([400, 'TOPIC_ID_INVALID']);
+    const g = await failure(send(me, new Api.InputPeerChat({ chatId: long(4567) }), 'in a topic?', { replyTo: topic }));
+    expect(g.errorMessage).toBe('TOPIC_ID_INVALID');
+    const mine = (await send(me, inputUser(server, ALICE), 'to forward')) as Api.UpdateShortSentMessage;
+    const fwd = await failure(
+      invokeWithTimeout(me, new Api.messages.ForwardMessages({ fromPeer: inputUser(server, ALICE), id: [mine.id], randomId: [long(987654321)], toPeer: inputUser(server, EVE), topMsgId: 2 })),
+    );
+    expect(fwd.errorMessage).toBe('TOPIC_ID_INVALID');
+    expect(w.accounts.account(ALICE).history({ type: 'user', id: EXAMPLE }).map((m) => m.text).slice(before)).toEqual(['to forward']);
+    expect(w.accounts.account(EVE).history({ type: 'user', id: EXAMPLE }).some((m) => m.text === 'to forward')).toBe(false);
   });
 
   it('answers PEER_FLOOD to a flood-limited account writing to strangers, not to its contacts', async () => {

@@ -36,6 +36,31 @@ describe('world validation', () => {
     expect(createWorld(defaultWorldData()).users.size).toBe(9);
   });
 
+  it('checks forum supergroups and their topics', () => {
+    expect(defaultWorldData().channels.find((c) => c.forum)?.topics).toEqual([
+      { id: 2, title: 'Help' },
+      { id: 3, title: 'Releases' },
+    ]);
+    expect(
+      problemsOf(
+        worldWith((w) => {
+          w.channels[0].forum = true; // a broadcast channel
+          w.channels[1].topics = [{ id: 2, title: 'x' }]; // not a forum
+          w.channels[2].topics = [{ id: 1, title: 'General' }, { id: 4, title: '' }, { id: 4, title: 'again', color: 1 }, 'x', { id: 20000, title: 'far' }];
+        }),
+      ),
+    ).toEqual([
+      'channels[0].forum: only a supergroup (broadcast: false) can be a forum',
+      'channels[1].topics: needs forum: true',
+      'channels[2].topics[0].id: is the General topic (messages without [topic]); topics start at 2',
+      'channels[2].topics[1].title: must not be empty',
+      'channels[2].topics[2].color: unknown field',
+      'channels[2].topics[2].id: duplicate topic id 4',
+      'channels[2].topics[3]: must be an object',
+      'channels[2].topics[4].id: must be at most 10000 in the sandbox',
+    ]);
+  });
+
   it('names a bad access hash and why', () => {
     const p = problemsOf(worldWith((w) => (w.users[2].access_hash = '12x')));
     expect(p).toEqual(['users[2].access_hash: must be a decimal signed 64-bit integer string']);

@@ -7,6 +7,7 @@ import { ERR, rpcError } from '../errors.js';
 import { Api, big } from '../gramjs.js';
 import { entitiesFromTl, entitiesToTl, peersOf, tlMessage } from '../messages-tl.js';
 import { accountPeer, boxMessage, checkCanSend, useRandomId, userOnly } from './account-common.js';
+import { sendToSupergroup, writableSupergroup } from './channel-send.js';
 import type { MethodContext, MethodTable } from './types.js';
 import { uploadedMedia } from './upload.js';
 
@@ -20,6 +21,18 @@ function replyToId(req: { replyTo?: Api.TypeInputReplyTo }, ctx: MethodContext, 
   if (!(r instanceof Api.InputReplyToMessage)) return undefined;
   // Telegram sends without the reply when the message replied to is not in the chat.
   return boxMessage(ctx, me, peer, r.replyToMsgId) ? r.replyToMsgId : undefined;
+}
+
+/**
+ * A forum topic (reply_to.top_msg_id, forwardMessages' top_msg_id) belongs to a forum supergroup;
+ * the chats of a user's box (private chats, basic groups) have none: TOPIC_ID_INVALID.
+ */
+function checkNoTopic(topMsgId: number | undefined | null): void {
+  if (topMsgId !== undefined && topMsgId !== null) throw rpcError(400, 'TOPIC_ID_INVALID');
+}
+
+function topicOf(req: { replyTo?: Api.TypeInputReplyTo }): number | undefined {
+  return req.replyTo instanceof Api.InputReplyToMessage ? req.replyTo.topMsgId : undefined;
 }
 
 function checkText(text: string, max: number, tooLong: string): void {
@@ -76,12 +89,25 @@ function updatesOf(ctx: MethodContext, me: number, items: Array<{ randomId: unkn
   return new Api.Updates({ updates, users, chats, date: ctx.world.now(), seq: 0 });
 }
 
+/** messages.sendMessage to a supergroup (channel-send.ts); scheduling there is not served. */
+function sendMessageToSupergroup(req: Api.messages.SendMessage, ctx: MethodContext, me: number): Api.Updates {
+  const c = writableSupergroup(ctx, req.peer as Api.InputPeerChannel, me);
+  const text = req.message ?? '';
+  if (text.trim() === '') throw rpcError(400, 'MESSAGE_EMPTY');
+  checkText(text, MESSAGE_LENGTH_MAX, 'MESSAGE_TOO_LONG');
+  if (req.scheduleDate !== undefined && req.scheduleDate > ctx.world.now()) throw ERR.methodNotImplemented();
+  useRandomId(ctx, me, req.randomId);
+  return sendToSupergroup(ctx, me, c, { message: text, entities: entitiesFromTl(ctx.world, req.entities), randomId: req.randomId, silent: req.silent === true, replyTo: req.replyTo });
+}
+
 export const messageMethods: MethodTable = {
   'messages.sendMessage': {
     login: true,
     run(req: Api.messages.SendMessage, ctx) {
       const me = userOnly(ctx);
+      if (req.peer instanceof Api.InputPeerChannel) return sendMessageToSupergroup(req, ctx, me);
       const peer = accountPeer(ctx, req.peer, me, 'send');
+      checkNoTopic(topicOf(req));
       const text = req.message ?? '';
       if (text.trim() === '') throw rpcError(400, 'MESSAGE_EMPTY');
       checkText(text, MESSAGE_LENGTH_MAX, 'MESSAGE_TOO_LONG');
@@ -112,6 +138,7 @@ export const messageMethods: MethodTable = {
     run(req: Api.messages.SendMedia, ctx) {
       const me = userOnly(ctx);
       const peer = accountPeer(ctx, req.peer, me, 'send');
+      checkNoTopic(topicOf(req));
       const caption = req.message ?? '';
       checkText(caption, CAPTION_LENGTH_MAX, 'MEDIA_CAPTION_TOO_LONG');
       const media: AccountMedia = uploadedMedia(ctx, req.media);
@@ -136,6 +163,7 @@ export const messageMethods: MethodTable = {
       if (req.randomId.length !== req.id.length) throw rpcError(400, 'RANDOM_ID_INVALID');
       const from = accountPeer(ctx, req.fromPeer, me, 'read');
       const to = accountPeer(ctx, req.toPeer, me, 'send');
+      checkNoTopic(req.topMsgId as number | undefined);
       const originals = req.id.map((id, i) => ({ m: boxMessage(ctx, me, from, id), randomId: req.randomId[i] }));
       const found = originals.filter((o): o is { m: AccountMessage; randomId: (typeof req.randomId)[number] } => o.m !== undefined);
       if (!found.length) throw rpcError(400, 'MESSAGE_ID_INVALID');
