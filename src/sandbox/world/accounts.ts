@@ -144,14 +144,42 @@ export class UserAccounts implements BotMessageSink {
 
   constructor(private readonly world: WorldCore) {}
 
+  /**
+   * One users' box copy of each Bot API message of a private chat or basic group (the others share
+   * its origin): edits and deletions through the Bot API reach the boxes by it.
+   */
+  private readonly copyOf = new WeakMap<BotApiMessage, AccountMessage>();
+
   /** What a bot sent in a private chat reaches the user's own box (BotMessageSink). */
   privateFromBot(botId: number, userId: number, msg: BotApiMessage): void {
-    this.fromBot(botId, userId, contentOfBotMessage(this.world, msg, this));
+    this.copyOf.set(msg, this.fromBot(botId, userId, contentOfBotMessage(this.world, msg, this)));
   }
 
   /** What a bot sent in a basic group reaches its members' boxes (BotMessageSink). */
   groupFromBot(chatId: number, botId: number, msg: BotApiMessage): void {
-    this.intoGroup(chatId, botId, contentOfBotMessage(this.world, msg, this));
+    const first = this.intoGroup(chatId, botId, contentOfBotMessage(this.world, msg, this));
+    if (first) this.copyOf.set(msg, first);
+  }
+
+  /** A Bot API message edited in place (editMessageText): every box copy follows (BotMessageSink). */
+  edited(msg: BotApiMessage): void {
+    const m = this.live(msg);
+    if (m) this.edit(m.owner, m.id, msg.text ?? msg.caption ?? '', msg.entities ?? msg.caption_entities ?? []);
+  }
+
+  /** A Bot API message deleted (deleteMessage): every box copy goes too (BotMessageSink). */
+  deleted(msg: BotApiMessage): void {
+    const m = this.live(msg);
+    this.copyOf.delete(msg);
+    if (m) this.delete(m.owner, [m.id], true);
+  }
+
+  /** The box copy of a Bot API message, if it is still there. */
+  private live(msg: BotApiMessage): AccountMessage | undefined {
+    const m = this.copyOf.get(msg);
+    if (m && this.account(m.owner).messages.get(m.id) === m) return m;
+    // The copy a group member deleted: another member's copy, if any, stands in.
+    return m ? this.copies(m)[0] : undefined;
   }
 
   account(userId: number): UserAccount {
@@ -221,7 +249,7 @@ export class UserAccounts implements BotMessageSink {
     const date = content.date ?? w.now();
     const mine = this.store(from, peer, from, content, date, origin, cause);
     if (peer.type === 'user' && peer.id !== from) {
-      if (w.isBot(peer.id)) this.toBot(from, peer.id, content);
+      if (w.isBot(peer.id)) this.copyOf.set(this.toBot(from, peer.id, content), mine);
       else this.store(peer.id, { type: 'user', id: from }, from, { ...content, replyTo: this.mapReply(from, peer.id, content.replyTo) }, date, origin);
     } else if (peer.type === 'chat') {
       for (const member of w.chats.get(peer.id)!.members) {
@@ -237,21 +265,33 @@ export class UserAccounts implements BotMessageSink {
     return this.store(userId, { type: 'user', id: botId }, botId, content, content.date ?? this.world.now(), ++this.originCounter);
   }
 
-  /** A message a user or bot posted in a basic group through the Bot API side or the driver: every human member's box but the sender's own gets it. */
-  intoGroup(chatId: number, from: number, content: NewMessageContent, opts: { includeSender?: boolean } = {}): void {
+  /**
+   * A message a user or bot posted in a basic group through the Bot API side or the driver: every
+   * human member's box but the sender's own gets it. Returns the first copy stored.
+   */
+  intoGroup(chatId: number, from: number, content: NewMessageContent, opts: { includeSender?: boolean } = {}): AccountMessage | undefined {
     const chat = this.world.chats.get(chatId);
-    if (!chat) return;
+    if (!chat) return undefined;
     const origin = ++this.originCounter;
     const date = content.date ?? this.world.now();
+    let first: AccountMessage | undefined;
     for (const member of chat.members) {
       if ((member === from && !opts.includeSender) || this.world.isBot(member)) continue;
-      this.store(member, { type: 'chat', id: chatId }, from, content, date, origin);
+      const m = this.store(member, { type: 'chat', id: chatId }, from, content, date, origin);
+      first ??= m;
     }
+    return first;
   }
 
-  /** The user's own copy of what it wrote to a bot through the driver (`sandbox say`). */
+  /**
+   * The user's own copy of what it wrote to a bot through the driver (`sandbox say`), called just
+   * after the Bot API side stored it: that message (the box's last) is linked to the copy.
+   */
   userToBot(userId: number, botId: number, content: NewMessageContent): AccountMessage {
-    return this.store(userId, { type: 'user', id: botId }, userId, content, content.date ?? this.world.now(), ++this.originCounter);
+    const m = this.store(userId, { type: 'user', id: botId }, userId, content, content.date ?? this.world.now(), ++this.originCounter);
+    const theirs = this.world.messages(userId, { bot: botId }).at(-1);
+    if (theirs && theirs.from?.id === userId && theirs.text === content.text && !this.copyOf.has(theirs)) this.copyOf.set(theirs, m);
+    return m;
   }
 
   private store(owner: number, peer: AccountPeer, from: number, content: NewMessageContent, date: number, origin: number, cause?: unknown): AccountMessage {
@@ -295,7 +335,7 @@ export class UserAccounts implements BotMessageSink {
     return out;
   }
 
-  private toBot(userId: number, botId: number, content: NewMessageContent): void {
+  private toBot(userId: number, botId: number, content: NewMessageContent): BotApiMessage {
     const w = this.world;
     const user = w.users.get(userId)!;
     const rel = w.ensureRelation(userId, botId);
@@ -322,6 +362,7 @@ export class UserAccounts implements BotMessageSink {
     }
     const msg = w.addMessage(botId, chat, fields);
     w.pushUpdate(botId, 'message', msg);
+    return msg;
   }
 
   /** Edits a message in its owner's box and in every copy; one edit event per box. */
@@ -472,11 +513,14 @@ export function contentOfBotMessage(world: WorldCore, msg: BotApiMessage, accoun
       mediaOfFile.set(stored, media);
     }
   }
+  const origin = msg.forward_origin;
   return {
     text: msg.text ?? msg.caption ?? '',
     entities: msg.entities ?? msg.caption_entities ?? [],
     media,
     date: msg.date,
     silent: world.isSilent(msg),
+    // A forward (forwardMessage) from a user shows that user in the box; other origins are not kept there.
+    ...(origin?.type === 'user' ? { fwdFrom: { from: origin.sender_user.id, date: origin.date } } : {}),
   };
 }

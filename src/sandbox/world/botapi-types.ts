@@ -69,6 +69,12 @@ export interface BotApiReplyMarkup {
   [key: string]: unknown;
 }
 
+/** MessageOrigin: who first sent a forwarded message (the sandbox has no hidden users). */
+export type BotApiMessageOrigin =
+  | { type: 'user'; date: number; sender_user: BotApiUser }
+  | { type: 'chat'; date: number; sender_chat: BotApiChat }
+  | { type: 'channel'; date: number; chat: BotApiChat; message_id: number };
+
 export interface BotApiMessage {
   message_id: number;
   /** The forum topic (in a forum supergroup) the message belongs to. */
@@ -78,6 +84,12 @@ export interface BotApiMessage {
   chat: BotApiChat;
   date: number;
   edit_date?: number;
+  /** Where a forwarded message came from (forwardMessage), and the legacy fields Telegram still sends. */
+  forward_origin?: BotApiMessageOrigin;
+  forward_from?: BotApiUser;
+  forward_from_chat?: BotApiChat;
+  forward_from_message_id?: number;
+  forward_date?: number;
   text?: string;
   entities?: BotApiMessageEntity[];
   caption?: string;

@@ -90,6 +90,10 @@ export interface BotMessageSink {
   privateFromBot(botId: number, userId: number, msg: BotApiMessage): void;
   /** A bot's message in a basic group. */
   groupFromBot(chatId: number, botId: number, msg: BotApiMessage): void;
+  /** A message of a chat was edited in place (editMessageText): the users' copies follow. */
+  edited(msg: BotApiMessage): void;
+  /** A message of a chat was deleted (deleteMessage): the users' copies go too. */
+  deleted(msg: BotApiMessage): void;
 }
 
 export class WorldCore {
@@ -119,6 +123,8 @@ export class WorldCore {
   private readonly sentBy = new WeakMap<BotApiMessage, number>();
   /** Messages sent with disable_notification (not a field of Telegram's Message: kept aside). */
   private readonly silentMessages = new WeakSet<BotApiMessage>();
+  /** Deleted messages stay in their box (ids are box indexes and never shift); nothing shows them. */
+  private readonly deletedMessages = new WeakSet<BotApiMessage>();
   /** The order messages of every kind (Bot API chats, users' boxes) were made in: dates tie within a second. */
   private readonly madeAt = new WeakMap<object, number>();
   private made = 0;
@@ -546,7 +552,20 @@ export class WorldCore {
   findMessage(botId: number, c: WorldChat, messageId: number): BotApiMessage | undefined {
     const box = this.box(botId, c, false);
     if (!box || !Number.isInteger(messageId) || messageId < 1) return undefined;
-    return box.messages[messageId - 1];
+    const m = box.messages[messageId - 1];
+    return m && !this.deletedMessages.has(m) ? m : undefined;
+  }
+
+  /** Deletes a message (deleteMessage): it keeps its place in the box, unseen; the users' copies go. */
+  deleteMessage(m: BotApiMessage): void {
+    if (this.deletedMessages.has(m)) return;
+    this.deletedMessages.add(m);
+    this.botMessages?.deleted(m);
+  }
+
+  /** Tells the users' boxes that a message was edited in place (its text, entities, edit_date). */
+  messageEdited(m: BotApiMessage): void {
+    this.botMessages?.edited(m);
   }
 
   /** Every message of a chat (users' and bots'), oldest first; `bot` picks the private box. */
@@ -555,10 +574,14 @@ export class WorldCore {
     if (c.type === 'private') {
       const boxes = this.privateBoxes.get(c.id);
       if (!boxes) return [];
-      if (opts.bot !== undefined) return [...(boxes.get(this.bot(opts.bot).id)?.messages ?? [])];
-      return [...boxes.values()].flatMap((b) => b.messages).sort((a, b) => a.date - b.date);
+      if (opts.bot !== undefined) return this.shown(boxes.get(this.bot(opts.bot).id)?.messages);
+      return [...boxes.values()].flatMap((b) => this.shown(b.messages)).sort((a, b) => a.date - b.date);
     }
-    return [...(this.box(0, c, false)?.messages ?? [])];
+    return this.shown(this.box(0, c, false)?.messages);
+  }
+
+  private shown(list: BotApiMessage[] | undefined): BotApiMessage[] {
+    return (list ?? []).filter((m) => !this.deletedMessages.has(m));
   }
 
   /** Notes that a message (of a chat or of a user's box) was made now, for madeOrder. */
