@@ -13,17 +13,17 @@ export const fwd: CommandSpec = {
     { name: 'msg-id', kind: 'string', repeat: true },
   ],
   summary: 'Forwards messages to a peer',
-  async run(ctx, { args }): Promise<Result | Result[]> {
+  async run(ctx, input): Promise<Result | Result[]> {
+    const { args } = input;
     const ids = args['msg-id'] as string[];
     const acting = await import('./acting.js');
     if ((await acting.actingIdentity(ctx, { botCan: true })) === 'bot') {
       acting.refuseBotModifiers(ctx);
       const { botCall, botMessage } = await import('./bot-message.js');
       const { botSent } = await import('./reply.js');
-      const store = await ctx.services.store((t) => ctx.notice(t));
-      const found = store.resolveRef(args.peer as PeerRef);
-      if ('error' in found) return { kind: 'fail', code: found.code, error: found.error, hint: found.hint };
-      const to = found.peer.botApiChatId ?? found.peer.id;
+      // The recipient as msg finds it: an @name never met is looked up; the consent rules apply.
+      const { prepare } = await import('./sending.js');
+      const to = (await prepare(ctx, input, 'fwd')).to.target.chatId;
       const out: Result[] = [];
       for (const raw of ids) {
         const ref = await botMessage(raw);

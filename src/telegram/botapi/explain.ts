@@ -245,8 +245,32 @@ export function explainApiFailure(f: BotApiFailure, apiRoot: string, what: strin
     }
     return floodExplanation(g, { prefix: `${what}: `, maxWaitSeconds: o.maxWaitSeconds ?? 0, again: 'try again' });
   }
+  const m = MESSAGE_REFUSALS.find(([p]) => p.test(f.description));
+  if (m) {
+    // The long 'message is not modified: specified new message content ...' reads as its first part.
+    const said = m[3] ? telegramSaid(f).replace(/^(\d+: [^:]+):.*$/s, '$1') : telegramSaid(f);
+    return { code: SERVER, error: `${what}: ${m[1]} (${said})`, hint: m[2] };
+  }
   return { code: SERVER, error: `${what}: Telegram refused (${telegramSaid(f)})` };
 }
+
+/** The refusals of reply, fwd, edit_msg and delete_msg as the bot: Telegram's text, what it means, what to do. */
+const MESSAGE_REFUSALS: Array<[pattern: RegExp, meaning: string, hint: string, shorten?: true]> = [
+  [
+    /message to (forward|edit|delete) not found|message to be replied not found/i,
+    'that message is not there (deleted, or not in that chat)',
+    "check the message id: a permanent id (the 'id' of --json answers) names its chat and its number there",
+  ],
+  [/message can't be forwarded/i, 'that message may not be forwarded (protected content, or a service message)', 'send its text with msg instead'],
+  [/message can't be edited/i, 'the bot can edit only messages it sent', "act as the user ([as=user]) to edit the account's own messages"],
+  [/there is no text in the message to edit/i, 'that message has no text to edit (a file or a photo)', 'delete_msg it and send it again'],
+  [/message is not modified/i, 'the message has this text already: nothing changed', 'give a different text', true],
+  [
+    /message can't be deleted/i,
+    'the bot may not delete that message',
+    "a bot deletes messages less than 48 hours old: its own, in private chats the user's too, in groups others' only as an administrator",
+  ],
+];
 
 /**
  * Whatever a Bot API call (other than a send) threw, explained: a BotApiCallError (with the flood
