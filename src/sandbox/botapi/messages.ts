@@ -79,7 +79,8 @@ function editMessageText(ctx: MethodContext): BotApiMessage {
   if (codePointLength(text) > 4096) throw Errors.textTooLong();
   const m = world.findMessage(bot.id, c, id);
   if (!m) throw Errors.editNotFound();
-  if (world.senderBot(m) !== bot.id) throw Errors.cantEdit();
+  // Only what the bot wrote itself: another's message, or a forward (even its own), stays as it is.
+  if (world.senderBot(m) !== bot.id || m.forward_origin) throw Errors.cantEdit();
   if (m.text === undefined) throw Errors.noTextToEdit();
   const preview = linkPreview(ctx);
   // An edit without reply_markup takes the inline keyboard away, as on Telegram.

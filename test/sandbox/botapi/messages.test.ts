@@ -114,6 +114,9 @@ describe('editMessageText', () => {
     const gone = await api.sendMessage(ALICE, 'gone');
     await api.deleteMessage(ALICE, gone.message_id);
     await refused(api.editMessageText(ALICE, gone.message_id, 'back?'), 400, 'Bad Request: message to edit not found');
+    // A forward is not the bot's own text, even when the bot forwarded it.
+    const fwd = await api.forwardMessage(EXAMPLE, ALICE, said.message_id);
+    await refused(api.editMessageText(EXAMPLE, fwd.message_id, 'x'), 400, "Bad Request: message can't be edited");
   });
 });
 
@@ -142,6 +145,13 @@ describe('deleteMessage', () => {
     expect(await api.deleteMessage(EXAMPLE, said.message_id)).toBe(true);
     expect(world.messages(EXAMPLE, { bot: SANDBOX_BOT_ID }).map((m) => m.text)).not.toContain('delete me');
     expect(box(sb, EXAMPLE, { type: 'user', id: SANDBOX_BOT_ID }).map((m) => m.text)).not.toContain('delete me');
+    // What the user sent over MTProto (their own session): the copy in their box goes too.
+    const mine = world.accounts.send(EXAMPLE, { type: 'user', id: SANDBOX_BOT_ID }, { text: 'sent from my phone' });
+    const theirs = world.messages(EXAMPLE, { bot: SANDBOX_BOT_ID }).at(-1)!;
+    expect(theirs.text).toBe('sent from my phone');
+    await api.deleteMessage(EXAMPLE, theirs.message_id);
+    expect(world.accounts.account(EXAMPLE).messages.has(mine.id)).toBe(false);
+    expect(world.accounts.eventsAfter(EXAMPLE, 0).at(-1)!.update).toEqual({ kind: 'delete', ids: [mine.id] });
     // The seeded /start is weeks old.
     await refused(api.deleteMessage(ALICE, 1), 400, "Bad Request: message can't be deleted");
     const old = await api.sendMessage(ALICE, 'aging');
