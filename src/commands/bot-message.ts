@@ -4,6 +4,10 @@
 
 import { ErrorCode, TgshError } from '../core/errors.js';
 import { botApiChatIdOf, type PeerKind } from '../peers/types.js';
+import type { Explanation } from '../telegram/botapi/explain.js';
+import type { SendReason } from '../telegram/botapi/refusals.js';
+import type { BotSender } from '../telegram/botapi/sender.js';
+import type { SendTarget } from '../telegram/botapi/target.js';
 import type { CommandContext } from './types.js';
 
 export interface BotMessageRef {
@@ -25,15 +29,50 @@ export async function botMessage(raw: string): Promise<BotMessageRef> {
   return { chatId: botApiChatIdOf(kind, ref.peerId), messageId: ref.messageId };
 }
 
-/** One Bot API call as the bot: flood waits within --max-wait, failures explained. */
-export async function botCall<T>(ctx: CommandContext, what: string, call: (api: import('grammy').Api) => Promise<T>): Promise<T> {
+/**
+ * One Bot API call as the bot: flood waits within --max-wait, failures explained. `recipient`: the
+ * chat the call writes in (a Bot API chat id, or the target fwd found), whose refusals (blocked,
+ * never started, kicked ...) read as msg's do, naming it.
+ */
+export async function botCall<T>(ctx: CommandContext, what: string, call: (api: import('grammy').Api) => Promise<T>, recipient?: number | SendTarget): Promise<T> {
   const sender = await ctx.services.botSender((t) => ctx.notice(t), what);
   const { callWithFloodWaits } = await import('../telegram/botapi/flood.js');
   const { explainCallError } = await import('../telegram/botapi/explain.js');
   try {
     return await callWithFloodWaits(() => call(sender.api), { maxWaitSeconds: ctx.config.maxWaitSeconds, signal: ctx.signal, secrets: sender.secrets });
   } catch (e) {
-    const x = explainCallError(e, { apiRoot: sender.apiRoot, what, secrets: sender.secrets, maxWaitSeconds: ctx.config.maxWaitSeconds });
+    const x =
+      (recipient !== undefined ? await recipientRefusal(ctx, sender, e, recipient) : undefined) ??
+      explainCallError(e, { apiRoot: sender.apiRoot, what, secrets: sender.secrets, maxWaitSeconds: ctx.config.maxWaitSeconds });
     throw new TgshError(x.code, x.error, x);
   }
+}
+
+/**
+ * The refusals that are about the chat written in. Not `chat not found`: for fwd it may be the
+ * source chat as well.
+ */
+const RECIPIENT_REASONS: ReadonlySet<SendReason> = new Set<SendReason>(['not_started', 'blocked', 'deactivated', 'to_bot', 'kicked', 'not_member', 'no_rights', 'thread_not_found']);
+
+async function recipientRefusal(ctx: CommandContext, sender: BotSender, e: unknown, recipient: number | SendTarget): Promise<Explanation | undefined> {
+  const { BotApiCallError } = await import('../telegram/botapi/flood.js');
+  if (!(e instanceof BotApiCallError) || e.failure.kind !== 'refused') return undefined;
+  const f = e.failure;
+  const { classifyRefusal } = await import('../telegram/botapi/refusals.js');
+  const reason = classifyRefusal(f.code, f.description);
+  if (!RECIPIENT_REASONS.has(reason)) return undefined;
+  let to: SendTarget;
+  if (typeof recipient === 'number') {
+    const { resolveSendTarget } = await import('../telegram/botapi/target.js');
+    const notice = (t: string): void => ctx.notice(t);
+    const store = await ctx.services.store(notice);
+    // A Bot API id: named from the store, or as an id; no lookup.
+    to = await resolveSendTarget({ kind: 'botapi', chatId: recipient, raw: String(recipient) }, { resolver: (n) => ctx.services.resolver(n), store, sender, notice, signal: ctx.signal });
+  } else {
+    to = recipient;
+  }
+  const startLink = reason === 'not_started' ? await sender.startLinkIfKnown() : undefined;
+  const { explainSendFailure } = await import('../telegram/botapi/explain.js');
+  const failure = { ok: false as const, chatId: to.target.chatId, reason, code: f.code, description: f.description, delivered: 'no' as const, attempts: 1, waitedMs: 0 };
+  return explainSendFailure(failure, { name: to.name, isUser: to.isUser, apiRoot: sender.apiRoot, maxWaitSeconds: ctx.config.maxWaitSeconds, startLink, topic: ctx.modifiers.topic });
 }

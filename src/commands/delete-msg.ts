@@ -16,7 +16,7 @@ export const deleteMsg: CommandSpec = {
     if ((await acting.actingIdentity(ctx, { botCan: true })) === 'bot') {
       const { botCall, botMessage } = await import('./bot-message.js');
       const ref = await botMessage(args['msg-id'] as string);
-      await botCall(ctx, 'delete_msg', (api) => api.deleteMessage(ref.chatId, ref.messageId));
+      await botCall(ctx, 'delete_msg', (api) => api.deleteMessage(ref.chatId, ref.messageId), ref.chatId);
       return success();
     }
     const account = await acting.userAccount(ctx);

@@ -21,7 +21,7 @@ export const editMsg: CommandSpec = {
       const { botSent } = await import('./reply.js');
       const ref = await botMessage(args['msg-id'] as string);
       const m = ctx.modifiers;
-      const edited = await botCall(ctx, 'edit_msg', (api) => api.editMessageText(ref.chatId, ref.messageId, text, { parse_mode: m.html ? 'HTML' : m.markdown ? 'MarkdownV2' : undefined }));
+      const edited = await botCall(ctx, 'edit_msg', (api) => api.editMessageText(ref.chatId, ref.messageId, text, { parse_mode: m.html ? 'HTML' : m.markdown ? 'MarkdownV2' : undefined }), ref.chatId);
       if (edited === true) return { kind: 'success' };
       return botSent(edited, text);
     }

@@ -23,11 +23,12 @@ export const fwd: CommandSpec = {
       const { botSent } = await import('./reply.js');
       // The recipient as msg finds it: an @name never met is looked up; the consent rules apply.
       const { prepare } = await import('./sending.js');
-      const to = (await prepare(ctx, input, 'fwd')).to.target.chatId;
+      const target = (await prepare(ctx, input, 'fwd')).to;
+      const to = target.target.chatId;
       const out: Result[] = [];
       for (const raw of ids) {
         const ref = await botMessage(raw);
-        const sent = await botCall(ctx, 'fwd', (api) => api.forwardMessage(to, ref.chatId, ref.messageId, { disable_notification: ctx.modifiers.silent, message_thread_id: ctx.modifiers.topic }));
+        const sent = await botCall(ctx, 'fwd', (api) => api.forwardMessage(to, ref.chatId, ref.messageId, { disable_notification: ctx.modifiers.silent, message_thread_id: ctx.modifiers.topic }), target);
         out.push(botSent(sent, '[forwarded]'));
       }
       return out;

@@ -34,6 +34,7 @@ export const reply: CommandSpec = {
           message_thread_id: m.topic,
           link_preview_options: m.disablePreview ? { is_disabled: true } : undefined,
         }),
+        ref.chatId,
       );
       return botSent(sent, text);
     }

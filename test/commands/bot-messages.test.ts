@@ -133,6 +133,18 @@ describe('reply, fwd, edit_msg, delete_msg as the bot', () => {
     expect(await fail(`fwd @example_user ${pid(ALICE, kept.message_id)}`)).toMatchObject({
       error: "fwd: that message may not be forwarded (protected content, or a service message) (400: message can't be forwarded)",
     });
+    // Refusals about the chat written in name it, as msg's do.
+    expect(await fail(`fwd @bob_blocked ${pid(ALICE, first)}`)).toMatchObject({ error: 'Bob Blocked has blocked the bot (403: bot was blocked by the user)' });
+    expect(await fail(`fwd @carol_never ${pid(ALICE, first)}`)).toMatchObject({
+      error: expect.stringMatching(/^Carol Never has not started the bot, so it can not write to them \(403: bot can't initiate conversation with a user\); send them the start link /),
+    });
+    expect(await fail(`[topic=9] fwd @tgsh_forum ${pid(ALICE, first)}`)).toMatchObject({ code: 22, error: 'tgsh Forum has no topic 9 (400: message thread not found)' });
+    expect(await fail(`reply ${pid(200000002, 1)} hi Bob`)).toMatchObject({ error: 'Bob Blocked has blocked the bot (403: bot was blocked by the user)' });
+    // A message of a chat the bot never met.
+    expect(await fail(`fwd @example_user ${pid(6123456789, 1)}`)).toMatchObject({
+      error: 'fwd: the bot does not know that chat (400: chat not found)',
+      hint: expect.stringContaining('permanent id'),
+    });
     // The user's message in a private chat: the bot may delete it while it is new.
     expect(await text(`delete_msg ${pid(ALICE, said.message_id)}`)).toBe('SUCCESS\n');
     expect(world().messages(ALICE, { bot: BOT }).map((m) => m.text)).not.toContain('my own words');

@@ -245,6 +245,13 @@ export function explainApiFailure(f: BotApiFailure, apiRoot: string, what: strin
     }
     return floodExplanation(g, { prefix: `${what}: `, maxWaitSeconds: o.maxWaitSeconds ?? 0, again: 'try again' });
   }
+  if (MESSAGE_COMMANDS.has(what) && /chat not found/i.test(f.description)) {
+    return {
+      code: SERVER,
+      error: `${what}: the bot does not know that chat (${telegramSaid(f)})`,
+      hint: "a bot reaches only chats it is in and users who wrote to it: check the peer and the message id (a permanent id names the message's chat)",
+    };
+  }
   const m = MESSAGE_REFUSALS.find(([p]) => p.test(f.description));
   if (m) {
     // The long 'message is not modified: specified new message content ...' reads as its first part.
@@ -253,6 +260,8 @@ export function explainApiFailure(f: BotApiFailure, apiRoot: string, what: strin
   }
   return { code: SERVER, error: `${what}: Telegram refused (${telegramSaid(f)})` };
 }
+
+const MESSAGE_COMMANDS: ReadonlySet<string> = new Set(['reply', 'fwd', 'edit_msg', 'delete_msg']);
 
 /** The refusals of reply, fwd, edit_msg and delete_msg as the bot: Telegram's text, what it means, what to do. */
 const MESSAGE_REFUSALS: Array<[pattern: RegExp, meaning: string, hint: string, shorten?: true]> = [
