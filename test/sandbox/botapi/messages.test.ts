@@ -3,6 +3,7 @@
 // admin rules of deletion, message ids that never shift, the users' box copies following along,
 // and each refusal's exact text.
 import { Api } from 'grammy';
+import type { Message } from 'grammy/types';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SANDBOX_BOT_ID } from '../../../src/sandbox/world/default-world.js';
 import { ALICE, BOB, BOOK_CLUB, COMMUNITY, EXAMPLE, NEWS, OTHER_TOKEN, refused, sandbox, type Sandbox } from './helpers.js';
@@ -80,14 +81,14 @@ describe('editMessageText', () => {
     const { api, world } = sb;
     const m = await api.sendMessage(ALICE, 'first');
     world.advanceClock(5000);
-    const e = await api.editMessageText(ALICE, m.message_id, '<b>second</b>', { parse_mode: 'HTML' });
+    const e = (await api.editMessageText(ALICE, m.message_id, '<b>second</b>', { parse_mode: 'HTML' })) as Message;
     expect(e).toMatchObject({ message_id: m.message_id, text: 'second', entities: [{ type: 'bold', offset: 0, length: 6 }], date: m.date });
     expect(e.edit_date).toBeGreaterThanOrEqual(m.date + 5);
     expect(world.received(ALICE).map((x) => x.text)).toEqual(['second']);
     expect(box(sb, ALICE, { type: 'user', id: SANDBOX_BOT_ID }).at(-1)).toMatchObject({ text: 'second', editDate: e.edit_date });
     // The same text and entities: not modified. Other entities: modified.
     await refused(api.editMessageText(ALICE, m.message_id, '<b>second</b>', { parse_mode: 'HTML' }), 400, NOT_MODIFIED);
-    expect((await api.editMessageText(ALICE, m.message_id, 'second')).entities).toBeUndefined();
+    expect(((await api.editMessageText(ALICE, m.message_id, 'second')) as Message).entities).toBeUndefined();
     // In a basic group every member's box follows.
     const g = await api.sendMessage(BOOK_CLUB, 'club news');
     await api.editMessageText(BOOK_CLUB, g.message_id, 'club news, corrected');
