@@ -144,7 +144,7 @@ export type Result =
   | { kind: 'fields'; fields: Array<[string, JsonValue]> }
   /** Free text with an explicit JSON form (export to stdout, start links). */
   | { kind: 'text'; text: string; json: JsonValue }
-  /** A message the bot sent: telegram-cli's outgoing line; JSON `{"result": "SUCCESS", "message_id", "chat_id"}`. */
+  /** A message the bot sent: telegram-cli's outgoing line; JSON `{"result": "SUCCESS", "message_id", "chat_id", "id"}` (id: the permanent message id). */
   | { kind: 'sent'; message: MessageView; part?: number; parts?: number }
   | { kind: 'quit'; safe: boolean }
   /** An incoming event (listen streams them): telegram-cli's message line, or its JSON object. */

@@ -11,6 +11,9 @@ import { withControlsShown } from './controls.js';
 import { displayName } from '../peers/display-name.js';
 import { formatWhen, peerObject } from './peer-object.js';
 import { peerClassOf, type ChatMember, type PeerRecord } from '../peers/types.js';
+import type { MessageView } from '../peers/message.js';
+import { encodeMessageId } from '../peers/message-id.js';
+import { splitBotApiChatId } from '../peers/ref.js';
 import { signature } from '../commands/signature.js';
 import { eventJson, eventLine } from './event.js';
 import { dialogJson, dialogText, messageJson, messageText } from './message.js';
@@ -55,7 +58,7 @@ export function jsonOf(result: Result): JsonValue {
     case 'event':
       return eventJson(result.event);
     case 'sent':
-      return { result: 'SUCCESS', message_id: result.message.messageId, chat_id: result.message.chatId, part: result.part, parts: result.parts };
+      return { result: 'SUCCESS', message_id: result.message.messageId, chat_id: result.message.chatId, id: sentMessageId(result.message), part: result.part, parts: result.parts };
     case 'messages':
       return result.list ? result.messages.map(messageJson) : result.messages[0] ? messageJson(result.messages[0]) : null;
     case 'dialogs':
@@ -148,4 +151,14 @@ function helpDetail(c: CommandSpec): string {
   if (c.aliases?.length) lines.push(`\taliases: ${c.aliases.join(', ')}`);
   for (const o of c.options ?? []) lines.push(`\t--${o.name}${o.value ? ' ' + (o.value === 'number' ? 'N' : o.value === 'file_name' ? 'FILE' : 'VALUE') : ''}\t${o.description}`);
   return lines.join('\n');
+}
+
+/**
+ * The permanent id of a message the bot sent (telegram-cli's `id`), which reply, fwd, edit_msg and
+ * delete_msg take: the chat's class and id from its Bot API id; no access hash (the Bot API needs
+ * none, and as the user the chat is looked up in the store).
+ */
+function sentMessageId(m: MessageView): string {
+  const { type, id } = splitBotApiChatId(m.chatId);
+  return encodeMessageId({ type, peerId: id, accessHash: 0n, messageId: m.messageId });
 }

@@ -60,6 +60,8 @@ describe('reply, fwd, edit_msg, delete_msg as the bot', () => {
     const [sent] = await json('msg @alice_started hello Alice');
     expect(sent).toMatchObject({ result: 'SUCCESS', chat_id: ALICE });
     first = sent!.message_id as number;
+    // The answer carries the permanent id the other commands take.
+    expect(sent!.id).toBe(pid(ALICE, first));
     expect(await text(`reply ${pid(ALICE, first)} an answer`)).toMatch(/^ \[\d\d:\d\d\]  Alice Started <<< an answer\n$/);
     const last = world().received(ALICE, { bot: BOT }).at(-1)!;
     expect(last).toMatchObject({ text: 'an answer', reply_to_message: { message_id: first, text: 'hello Alice' } });

@@ -51,7 +51,7 @@ describe('the seed flow', () => {
     expect(line).toMatch(/^ \[\d\d:\d\d\]  Carol Never <<< hello from the seed\n$/);
     expect(sent(CAROL)).toEqual(['hello from the seed']);
     const [json] = await s.json('msg @carol_never second');
-    expect(json).toEqual({ result: 'SUCCESS', message_id: expect.any(Number), chat_id: CAROL });
+    expect(json).toEqual({ result: 'SUCCESS', message_id: expect.any(Number), chat_id: CAROL, id: expect.stringMatching(/^[0-9a-f]{48}$/) });
     expect(s.services.openStore()!.get('user', CAROL)?.consent).toMatchObject({ state: 'started', payload: 'from_the_seed' });
   });
 
@@ -228,7 +228,7 @@ describe('texts and files', () => {
     const paras = ['A'.repeat(3000), 'B'.repeat(3000), 'C'.repeat(3000)];
     const file = tempFile('long.txt', paras.join('\n\n'));
     const answers = await s.json(`send_text ${ALICE} ${file}`);
-    expect(answers).toEqual([1, 2, 3].map((n) => ({ result: 'SUCCESS', message_id: expect.any(Number), chat_id: ALICE, part: n, parts: 3 })));
+    expect(answers).toEqual([1, 2, 3].map((n) => ({ result: 'SUCCESS', message_id: expect.any(Number), chat_id: ALICE, id: expect.stringMatching(/^[0-9a-f]{48}$/), part: n, parts: 3 })));
     expect(sent(ALICE)).toEqual(paras);
     const ids = answers.map((a) => (a as { message_id: number }).message_id);
     expect([...ids].sort((a, b) => a - b)).toEqual(ids);
