@@ -6,9 +6,9 @@
 // between or in the middle of batches: the next one starts at the offset the database holds
 // (no update repeated) and every user of every update ends in the store (none missed).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../src/sandbox/sandbox.js';
 import { SANDBOX_BOT_ID } from '../../src/sandbox/world/default-world.js';
@@ -23,7 +23,7 @@ import { createSender } from '../../src/telegram/botapi/sender.js';
 import { createPoller, type UpdatePoller } from '../../src/telegram/updates/index.js';
 import type { PeerStore } from '../../src/store/peer-store.js';
 import type { TelegramSettings } from '../../src/telegram/settings.js';
-import { BIN, cleanEnv, ROOT } from '../helpers/cli.js';
+import { BIN, cleanEnv, ROOT, runTgsh } from '../helpers/cli.js';
 import { POSTGRES_BIN, startPostgres, type PgCluster } from '../helpers/postgres.js';
 import { startBotApiProxy, type BotApiProxy } from './botapi-proxy.js';
 
@@ -354,4 +354,27 @@ describe('a poller lock holder killed with SIGKILL is not reported as polling', 
       }
     }, 60_000);
   }
+});
+
+describe('a sandbox inside tgsh', () => {
+  it("polls its own world's updates whoever holds the profile's poller lock (each --sandbox process has its own world)", async () => {
+    const home = mkdtempSync(join(tmpdir(), 'tgsh-sbx-lock-'));
+    const file = join(home, 'profiles', 'sandbox', 'peers.json');
+    mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+    const holder = spawn(process.execPath, [join(ROOT, 'test', 'store', 'fixtures', 'poller-holder.mjs'), join(ROOT, 'dist'), 'conf', file, String(SANDBOX_BOT_ID), 'shell'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    try {
+      const first = await new Promise<string>((resolve, reject) => {
+        holder.stdout.on('data', (d: Buffer) => resolve(d.toString().trim()));
+        holder.on('exit', () => reject(new Error('holder exited')));
+      });
+      expect(first).toBe('got');
+      const r = await runTgsh(['--sandbox', '-e', 'sync'], { home });
+      expect(r.code, r.stdout + r.stderr).toBe(0);
+      expect(r.stdout).toMatch(/^sync: 4 updates/m);
+    } finally {
+      holder.stdin.end();
+      await new Promise((r) => holder.on('exit', r));
+      rmSync(home, { recursive: true, force: true });
+    }
+  }, 60_000);
 });

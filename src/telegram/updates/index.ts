@@ -35,5 +35,5 @@ export async function createPoller(d: PollerDeps): Promise<UpdatePoller> {
     const me = await d.sender.me().catch(() => undefined);
     return me?.username ? `bot @${me.username}` : `bot ${me?.id ?? bot ?? '?'}`;
   };
-  return new UpdatePoller({ api: d.sender.api, pollApi, store: d.store, secrets: d.sender.secrets, apiRoot: d.sender.apiRoot, journal, botName, lockRetryMs: d.lockRetryMs });
+  return new UpdatePoller({ api: d.sender.api, pollApi, store: d.store, secrets: d.sender.secrets, apiRoot: d.sender.apiRoot, journal, botName, lockRetryMs: d.lockRetryMs, lock: d.settings.sandbox === undefined });
 }

@@ -94,6 +94,11 @@ export interface PollerDeps {
   botName?: () => Promise<string>;
   /** How often a live poll retries the poller lock another process holds (default 20 s). */
   lockRetryMs?: number;
+  /**
+   * false: no poller lock (a sandbox inside this process: its world, and so its updates, are this
+   * process's own, though other processes' sandboxes share the profile's store). Default true.
+   */
+  lock?: boolean;
 }
 
 /** How often a live poll asks again for the poller lock another process holds. */
@@ -216,7 +221,7 @@ export class UpdatePoller {
    * previous holder moved it). Answers who holds it when another process does.
    */
   private async take(mode: string): Promise<{ ok: true } | { ok: false; holder: PollerHolder | undefined }> {
-    if (this.holding) return { ok: true };
+    if (this.holding || this.d.lock === false) return { ok: true };
     const r = await this.d.store.claimPoller(mode);
     if (!r.held) return { ok: false, holder: r.holder };
     this.holding = true;
@@ -253,8 +258,8 @@ export class UpdatePoller {
     const live = holder?.mode !== undefined && holder.mode !== 'sync';
     return new TgshError(ErrorCode.SERVER, `${bot}'s updates are read by ${describeHolder(holder)}; the peer store gets them from there`, {
       hint: live
-        ? 'it reads them as they come while it runs; stop it to read them from here (or run sync in it)'
-        : 'wait for it to finish, then try again (the lock is free once it exits, even if it was killed)',
+        ? 'it reads them as they come while it runs; stop it to read them from here, or run sync in it'
+        : 'wait for it to finish, then try again; the lock is free once it exits, even if it was killed',
       extra: {
         conflict: 'tgsh',
         poller: holder ? { pid: holder.pid, host: holder.host, mode: holder.mode ?? null, since: holder.since ?? null } : null,
