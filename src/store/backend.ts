@@ -111,6 +111,11 @@ export interface PeerBackend {
   tryAcquirePoller(botId: number, claim?: PollerClaim): Promise<boolean>;
   releasePoller(botId: number): Promise<void>;
   /**
+   * Whether this process holds the poller lock of `botId` as far as it knows (false again once
+   * the lock was lost: postgres' connection dropped, which frees its advisory lock).
+   */
+  holdsPoller(botId: number): boolean;
+  /**
    * Who holds the poller lock of `botId` now, as its holder recorded it; undefined when nobody
    * does, or when what is recorded is not a live holder's (a process that died leaves no holder).
    */

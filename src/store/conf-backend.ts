@@ -212,14 +212,19 @@ export class ConfBackend implements PeerBackend {
     return this.pollers.tryAcquire(botId, claim);
   }
 
+  holdsPoller(botId: number): boolean {
+    return this.pollers.holds(botId);
+  }
+
   pollerHolder(botId: number): Promise<PollerHolder | undefined> {
     return this.pollers.holder(botId);
   }
 
   /** The entry in the file now (read without the lock: the file is only ever replaced whole). */
   async readState(name: string): Promise<StateEntry | undefined> {
-    // Nobody wrote since this process last read or wrote the file: memory has it.
-    if (this.driver.fingerprint() === this.lastFingerprint) return this.repo.getState(name);
+    // Nobody wrote since this process last read or wrote the file: memory has it, unless this
+    // process changed it since (then the file's own value is wanted, not the pending one).
+    if (this.driver.fingerprint() === this.lastFingerprint && !this.repo.pendingChanges().state.has(name)) return this.repo.getState(name);
     let doc: unknown;
     try {
       doc = this.driver.read().doc;

@@ -60,6 +60,10 @@ export class MemoryBackend implements PeerBackend {
     this.vault.pollers.delete(botId);
   }
 
+  holdsPoller(botId: number): boolean {
+    return this.held.has(botId);
+  }
+
   async pollerHolder(botId: number): Promise<PollerHolder | undefined> {
     return this.vault.pollers.get(botId);
   }

@@ -270,12 +270,14 @@ export class PeerStore implements StoreContext {
   /**
    * Takes the bound bot's poller lock (one process at a time reads a bot's updates; backend.ts).
    * `mode` is what the others are told this process is (sync, shell, daemon). Answers whether it
-   * is held now and, when not, who holds it (undefined when the holder recorded nothing).
+   * is held now (`fresh`: taken just now, not held before) and, when not, who holds it
+   * (undefined when the holder recorded nothing). Cheap when held: no I/O.
    */
-  async claimPoller(mode: string): Promise<{ held: true } | { held: false; holder: PollerHolder | undefined }> {
+  async claimPoller(mode: string): Promise<{ held: true; fresh: boolean } | { held: false; holder: PollerHolder | undefined }> {
     const bot = this.bot ?? 0;
+    const had = this.backend.holdsPoller(bot);
     for (let attempt = 0; ; attempt++) {
-      if (await this.backend.tryAcquirePoller(bot, { mode })) return { held: true };
+      if (await this.backend.tryAcquirePoller(bot, { mode })) return { held: true, fresh: !had };
       const holder = await this.backend.pollerHolder(bot);
       // Released between the two questions: ask once more.
       if (holder || attempt > 0) return { held: false, holder };

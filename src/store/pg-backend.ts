@@ -325,10 +325,14 @@ export class PgBackend implements PeerBackend {
       } catch (e) {
         throw this.fail(e, 'taking the poller lock');
       }
-      // A dropped connection frees the server-side lock: forget what we thought we held.
-      this.pollerClient.on('error', () => {
+      // A dropped connection frees the server-side lock: forget what we thought we held, and
+      // give the dead client back to the pool as broken (else closing the pool waits for it).
+      const c = this.pollerClient;
+      c.on('error', () => {
+        if (this.pollerClient !== c) return;
         this.held.clear();
         this.pollerClient = undefined;
+        c.release(true);
       });
     }
     return this.pollerClient;
@@ -362,6 +366,10 @@ export class PgBackend implements PeerBackend {
     if (!this.held.delete(botId) || !this.pollerClient) return;
     await this.pollerClient.query('DELETE FROM tgsh_pollers WHERE bot_id = $1 AND backend_pid = pg_backend_pid()', [botId]).catch(() => {});
     await this.pollerClient.query('SELECT pg_advisory_unlock($1::bigint)', [botId]).catch(() => {});
+  }
+
+  holdsPoller(botId: number): boolean {
+    return this.held.has(botId);
   }
 
   async pollerHolder(botId: number): Promise<PollerHolder | undefined> {

@@ -27,6 +27,10 @@ export class PollerLocks {
     return `${this.lockFile(botId)}.holder.json`;
   }
 
+  holds(botId: number): boolean {
+    return this.held.has(botId);
+  }
+
   async tryAcquire(botId: number, claim?: PollerClaim): Promise<boolean> {
     if (this.held.has(botId)) return true;
     const { tryAcquireLock } = await import('./lock.js');

@@ -127,6 +127,10 @@ export class SqliteBackend implements PeerBackend {
     return this.pollers.tryAcquire(botId, claim);
   }
 
+  holdsPoller(botId: number): boolean {
+    return this.pollers.holds(botId);
+  }
+
   pollerHolder(botId: number): Promise<PollerHolder | undefined> {
     return this.pollers.holder(botId);
   }

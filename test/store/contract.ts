@@ -349,6 +349,9 @@ export function testPeerStoreBackend(name: string, makeFixture: () => Promise<Ba
       ia.setState('update_offset:5', { value: 43, updatedAt: 1001 });
       await a.apply(ia.takeChanges(), Date.now());
       expect(await b.readState('update_offset:5')).toEqual({ value: 43, updatedAt: 1001 });
+      // What is stored, never a change not applied yet (an offset whose batch is not saved).
+      ia.setState('update_offset:5', { value: 44, updatedAt: 1002 });
+      expect(await a.readState('update_offset:5')).toEqual({ value: 43, updatedAt: 1001 });
       await a.close();
       await b.close();
     });

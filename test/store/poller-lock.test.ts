@@ -378,3 +378,27 @@ describe('a sandbox inside tgsh', () => {
     }
   }, 60_000);
 });
+
+describe.skipIf(!POSTGRES_BIN)('postgres: a poller lock lost with its connection', () => {
+  it('is known lost (the server freed it), so the poll gives way to the new holder', async () => {
+    const db = pg!.createDatabase();
+    const a = new PgBackend(pg!.url(db));
+    const b = new PgBackend(pg!.url(db));
+    await a.open(() => {});
+    await b.open(() => {});
+    try {
+      expect(await a.tryAcquirePoller(4343, { mode: 'shell' })).toBe(true);
+      expect(a.holdsPoller(4343)).toBe(true);
+      // The server ends that session (a restart, a network cut, an administrator).
+      pg!.sql('SELECT pg_terminate_backend(backend_pid) FROM tgsh_pollers WHERE bot_id = 4343', db);
+      for (let i = 0; i < 200 && a.holdsPoller(4343); i++) await new Promise((r) => setTimeout(r, 25));
+      expect(a.holdsPoller(4343)).toBe(false);
+      expect(await b.tryAcquirePoller(4343, { mode: 'sync' })).toBe(true);
+      expect(await a.tryAcquirePoller(4343, { mode: 'shell' })).toBe(false);
+      expect(await a.pollerHolder(4343)).toMatchObject({ mode: 'sync' });
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  }, 60_000);
+});

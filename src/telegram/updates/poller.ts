@@ -221,9 +221,15 @@ export class UpdatePoller {
    * previous holder moved it). Answers who holds it when another process does.
    */
   private async take(mode: string): Promise<{ ok: true } | { ok: false; holder: PollerHolder | undefined }> {
-    if (this.holding || this.d.lock === false) return { ok: true };
+    if (this.d.lock === false) return { ok: true };
+    // Asked before every request (no I/O while held): a lock lost meanwhile (postgres' connection
+    // dropped) is taken again, or the poll gives way to whoever took it.
     const r = await this.d.store.claimPoller(mode);
-    if (!r.held) return { ok: false, holder: r.holder };
+    if (!r.held) {
+      this.holding = false;
+      return { ok: false, holder: r.holder };
+    }
+    if (this.holding && !r.fresh) return { ok: true };
     this.holding = true;
     let stored: { value: number; updatedAt: number } | undefined;
     try {
