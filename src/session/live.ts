@@ -16,20 +16,22 @@ const started = new WeakMap<Services, Promise<UpdatePoller | undefined>>();
 /**
  * Starts the long poll when a bot is configured (resolves undefined, silently, when none is).
  * `notice` takes the poll's own notices (stops, getMe failures). services.close() stops it.
+ * `mode` (default `daemon` or `shell`) is what other processes are told polls the bot.
  */
-export function startLiveEvents(services: Services, notice: Notice, isDone: () => boolean = () => false): Promise<UpdatePoller | undefined> {
+export function startLiveEvents(services: Services, notice: Notice, isDone: () => boolean = () => false, mode?: string): Promise<UpdatePoller | undefined> {
   // The user account's live messages run beside the bot's (session/user-live.ts).
   void startUserLive(services, notice, isDone);
   let p = started.get(services);
   if (!p) {
-    p = start(services, notice, isDone);
+    // What the other processes are told polls the bot while this one holds the poller lock.
+    p = start(services, notice, isDone, mode ?? (services.config.daemon ? 'daemon' : 'shell'));
     started.set(services, p);
     p.catch(() => started.delete(services));
   }
   return p;
 }
 
-async function start(services: Services, notice: Notice, isDone: () => boolean): Promise<UpdatePoller | undefined> {
+async function start(services: Services, notice: Notice, isDone: () => boolean, mode: string): Promise<UpdatePoller | undefined> {
   const settings = await services.telegram(notice);
   if (!settings.botToken || isDone()) return undefined;
   const poller = await services.poller(notice, 'live messages');
@@ -39,6 +41,7 @@ async function start(services: Services, notice: Notice, isDone: () => boolean):
   if (isDone()) return undefined;
   poller.startLive({
     notice,
+    mode,
     onBatch: (result) => {
       if (result.messages.length === 0) {
         publishConsent(services, result.consentChanges);

@@ -73,6 +73,21 @@ export interface PeerIndex {
 
 export type Notice = (text: string) => void;
 
+/** What a poller says about itself when it takes the lock: `sync`, `shell`, `daemon`... */
+export interface PollerClaim {
+  mode: string;
+}
+
+/** The process that polls a bot's updates, as it recorded itself when taking the lock. */
+export interface PollerHolder {
+  pid: number;
+  host: string;
+  /** Absent when the holder recorded nothing (only its lock's owner note is known). */
+  mode?: string;
+  /** When it took the lock (unix ms, its clock); absent as mode. */
+  since?: number;
+}
+
 export interface PeerBackend {
   readonly kind: StoreKind;
   /** Where the peers are, safe to print (a URL never carries its password). */
@@ -90,10 +105,23 @@ export interface PeerBackend {
   apply(changes: Changes, now: number): Promise<void>;
   /**
    * Exactly one process at a time polls a bot's updates: true when this process now holds the
-   * poller lock of `botId` (until releasePoller or exit).
+   * poller lock of `botId` (until releasePoller or exit). `claim` says who this process is, for
+   * pollerHolder in the others.
    */
-  tryAcquirePoller(botId: number): Promise<boolean>;
+  tryAcquirePoller(botId: number, claim?: PollerClaim): Promise<boolean>;
   releasePoller(botId: number): Promise<void>;
+  /**
+   * Whether this process holds the poller lock of `botId` as far as it knows (false again once
+   * the lock was lost: postgres' connection dropped, which frees its advisory lock).
+   */
+  holdsPoller(botId: number): boolean;
+  /**
+   * Who holds the poller lock of `botId` now, as its holder recorded it; undefined when nobody
+   * does, or when what is recorded is not a live holder's (a process that died leaves no holder).
+   */
+  pollerHolder(botId: number): Promise<PollerHolder | undefined>;
+  /** A state entry as the storage holds it now (another process may have moved it since open). */
+  readState(name: string): Promise<StateEntry | undefined>;
   /** Tombstones of forgotten peers (key -> deletedAt), for copying a store to another backend. */
   tombstones(): Iterable<[string, number]>;
   /** Every state entry (update offsets...), for copying a store. */

@@ -7,7 +7,7 @@
 import { dirname } from 'node:path';
 import type { PeerRecord } from '../peers/types.js';
 import { TgshError, ErrorCode } from '../core/errors.js';
-import type { Changes, Notice, PeerBackend, PeerIndex } from './backend.js';
+import type { Changes, Notice, PeerBackend, PeerIndex, PollerClaim, PollerHolder } from './backend.js';
 import { ConfDriver, CorruptFileError, ensurePrivateDir } from './conf-driver.js';
 import type { LockOptions } from './lock.js';
 import { PollerLocks } from './poller-lock.js';
@@ -208,8 +208,33 @@ export class ConfBackend implements PeerBackend {
     repo.internal = doc.__internal__ ?? {};
   }
 
-  tryAcquirePoller(botId: number): Promise<boolean> {
-    return this.pollers.tryAcquire(botId);
+  tryAcquirePoller(botId: number, claim?: PollerClaim): Promise<boolean> {
+    return this.pollers.tryAcquire(botId, claim);
+  }
+
+  holdsPoller(botId: number): boolean {
+    return this.pollers.holds(botId);
+  }
+
+  pollerHolder(botId: number): Promise<PollerHolder | undefined> {
+    return this.pollers.holder(botId);
+  }
+
+  /** The entry in the file now (read without the lock: the file is only ever replaced whole). */
+  async readState(name: string): Promise<StateEntry | undefined> {
+    // Nobody wrote since this process last read or wrote the file: memory has it, unless this
+    // process changed it since (then the file's own value is wanted, not the pending one).
+    if (this.driver.fingerprint() === this.lastFingerprint && !this.repo.pendingChanges().state.has(name)) return this.repo.getState(name);
+    let doc: unknown;
+    try {
+      doc = this.driver.read().doc;
+    } catch (e) {
+      if (e instanceof CorruptFileError) return undefined;
+      throw e;
+    }
+    const state = (doc as Partial<PeerDoc> | undefined)?.state;
+    const e = state && typeof state === 'object' ? state[name] : undefined;
+    return e && typeof e.updatedAt === 'number' ? { value: e.value, updatedAt: e.updatedAt } : undefined;
   }
 
   releasePoller(botId: number): Promise<void> {

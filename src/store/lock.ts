@@ -143,6 +143,16 @@ export async function tryAcquireLock(file: string, opts: LockOptions = {}): Prom
   }
 }
 
+/**
+ * The processes whose owner notes are on `file`'s lock, dead ones of this machine left out: the
+ * holder among them (and, for an instant, any process trying to take it). `here`: this machine.
+ */
+export function lockOwners(file: string): Array<{ pid: number; host: string; here: boolean }> {
+  return listNotes(file)
+    .filter((n) => n.host !== HOST || processAlive(n.pid))
+    .map((n) => ({ pid: n.pid, host: n.host, here: n.host === HOST }));
+}
+
 /** Removes owner notes of dead processes of this machine (left by a kill between note and lock). */
 export function removeDeadNotes(file: string): void {
   for (const n of listNotes(file)) if (n.host === HOST && n.pid !== process.pid && !processAlive(n.pid)) removeNote(n.path);

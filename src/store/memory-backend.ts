@@ -3,14 +3,16 @@
 // reopened file would. Records are copied in and out, so the vault never shares objects with an
 // index that changes them in place. Merging follows the conf file's rules (merge.ts).
 
-import type { Changes, Notice, PeerBackend, PeerIndex } from './backend.js';
+import { hostname } from 'node:os';
+import type { Changes, Notice, PeerBackend, PeerIndex, PollerClaim, PollerHolder } from './backend.js';
 import { mergeChanges } from './merge.js';
 import { PeerRepository } from './repository.js';
 import { emptyDoc, type PeerDoc, type StateEntry } from './schema.js';
 
 export class MemoryVault {
   doc: PeerDoc = emptyDoc();
-  readonly pollers = new Set<number>();
+  /** Who holds each bot's poller lock. */
+  readonly pollers = new Map<number, PollerHolder>();
 }
 
 export class MemoryBackend implements PeerBackend {
@@ -45,10 +47,10 @@ export class MemoryBackend implements PeerBackend {
     }
   }
 
-  async tryAcquirePoller(botId: number): Promise<boolean> {
+  async tryAcquirePoller(botId: number, claim?: PollerClaim): Promise<boolean> {
     if (this.held.has(botId)) return true;
     if (this.vault.pollers.has(botId)) return false;
-    this.vault.pollers.add(botId);
+    this.vault.pollers.set(botId, { pid: process.pid, host: hostname(), mode: claim?.mode ?? 'tgsh', since: Date.now() });
     this.held.add(botId);
     return true;
   }
@@ -56,6 +58,19 @@ export class MemoryBackend implements PeerBackend {
   async releasePoller(botId: number): Promise<void> {
     if (!this.held.delete(botId)) return;
     this.vault.pollers.delete(botId);
+  }
+
+  holdsPoller(botId: number): boolean {
+    return this.held.has(botId);
+  }
+
+  async pollerHolder(botId: number): Promise<PollerHolder | undefined> {
+    return this.vault.pollers.get(botId);
+  }
+
+  async readState(name: string): Promise<StateEntry | undefined> {
+    const e = this.vault.doc.state[name];
+    return e ? { ...e } : undefined;
   }
 
   tombstones(): Iterable<[string, number]> {

@@ -8,13 +8,13 @@
 
 import type { PeerRef } from '../peers/ref.js';
 import type { Consent, ConsentState, Membership, MembershipStatus, PeerClass, PeerRecord, PeerSource } from '../peers/types.js';
-import type { Notice, PeerBackend, PeerIndex } from './backend.js';
+import type { Notice, PeerBackend, PeerIndex, PollerHolder } from './backend.js';
 import { ConfBackend } from './conf-backend.js';
 import * as consent from './consent.js';
 import type { CredentialsStore } from './credentials.js';
 import type { LockOptions } from './lock.js';
 import * as lookups from './lookups.js';
-import { setUpdateOffset, updateOffsetEntry } from './offsets.js';
+import { offsetKey, setUpdateOffset, updateOffsetEntry } from './offsets.js';
 import type { PeerInput, PeerTarget, StoreContext } from './records.js';
 import { PeerRepository } from './repository.js';
 import { peerKey } from './schema.js';
@@ -22,7 +22,7 @@ import type { SettingsStore } from './settings.js';
 import { exportDocument, importDocument, type ExportDocument, type ImportReport } from './transfer.js';
 import { upsertMany, upsertPeer } from './upsert.js';
 
-export type { Notice } from './backend.js';
+export type { Notice, PollerHolder } from './backend.js';
 export type { PeerInput, PeerTarget } from './records.js';
 export type { Resolution } from './lookups.js';
 export { EXPORT_FORMAT, EXPORT_VERSION, type ExportDocument, type ImportReport } from './transfer.js';
@@ -249,6 +249,51 @@ export class PeerStore implements StoreContext {
 
   setUpdateOffset(offset: number): void {
     setUpdateOffset(this, offset);
+  }
+
+  /**
+   * Re-reads the bound bot's offset from the storage: another process (of this machine or, with
+   * postgres, another one) may have polled since this store was opened. The newer entry wins, so
+   * an offset this process set and has not saved yet stays. Returns the entry as stored.
+   */
+  async refreshUpdateOffset(): Promise<{ value: number; updatedAt: number } | undefined> {
+    const key = offsetKey(this.bot);
+    const fresh = await this.backend.readState(key);
+    if (!fresh || typeof fresh.value !== 'number' || typeof fresh.updatedAt !== 'number') return undefined;
+    const mine = this.idx.getState(key);
+    if (!mine || fresh.updatedAt > mine.updatedAt) this.idx.setState(key, fresh, false);
+    return { value: fresh.value, updatedAt: fresh.updatedAt };
+  }
+
+  // ------------------------------------------------------------------ the poller lock
+
+  /**
+   * Takes the bound bot's poller lock (one process at a time reads a bot's updates; backend.ts).
+   * `mode` is what the others are told this process is (sync, shell, daemon). Answers whether it
+   * is held now (`fresh`: taken just now, not held before) and, when not, who holds it
+   * (undefined when the holder recorded nothing). Cheap when held: no I/O.
+   */
+  async claimPoller(mode: string): Promise<{ held: true; fresh: boolean } | { held: false; holder: PollerHolder | undefined }> {
+    const bot = this.bot ?? 0;
+    const had = this.backend.holdsPoller(bot);
+    for (let attempt = 0; ; attempt++) {
+      if (await this.backend.tryAcquirePoller(bot, { mode })) return { held: true, fresh: !had };
+      const holder = await this.backend.pollerHolder(bot);
+      // Released between the two questions: ask once more.
+      if (holder || attempt > 0) return { held: false, holder };
+    }
+  }
+
+  async releasePoller(): Promise<void> {
+    await this.backend.releasePoller(this.bot ?? 0);
+  }
+
+  /**
+   * True when processes of several machines share this store (postgres): a file of this machine
+   * (the update journal) can not be the only copy of anything then.
+   */
+  get sharedAcrossMachines(): boolean {
+    return this.backend.kind === 'postgres';
   }
 
   /** Every peer as a versioned document (no credentials, no settings). */

@@ -6,13 +6,15 @@
 // that has it), then takes in every row other processes changed since this one last looked (the
 // `seq` column). Writers are serialized by that lock, so sequence numbers commit in order and
 // "seq > last seen" misses nothing. Poller locks are session advisory locks on a connection of
-// their own (held until released or the process dies, whichever machine it runs on).
+// their own (held until released or the process dies, whichever machine it runs on); the holder
+// records itself in tgsh_pollers, believed only while pg_locks shows its session holding the lock.
 
 import type { Pool, PoolClient } from 'pg';
 import { isPlaceholderPrintName, printNameBaseOf, uniquePrintName } from '../peers/print-name.js';
 import { peerClassOf, type PeerRecord } from '../peers/types.js';
 import { TgshError, ErrorCode } from '../core/errors.js';
-import type { Changes, Notice, PeerBackend, PeerIndex } from './backend.js';
+import { hostname } from 'node:os';
+import type { Changes, Notice, PeerBackend, PeerIndex, PollerClaim, PollerHolder } from './backend.js';
 import { createPool, parsePgUrl, pgFailure, type PgTarget } from './pg-connect.js';
 import { ensureSchema, LOCK_CLASS, LOCK_WRITE, PG_SCHEMA } from './pg-schema.js';
 import { PeerRepository } from './repository.js';
@@ -323,16 +325,20 @@ export class PgBackend implements PeerBackend {
       } catch (e) {
         throw this.fail(e, 'taking the poller lock');
       }
-      // A dropped connection frees the server-side lock: forget what we thought we held.
-      this.pollerClient.on('error', () => {
+      // A dropped connection frees the server-side lock: forget what we thought we held, and
+      // give the dead client back to the pool as broken (else closing the pool waits for it).
+      const c = this.pollerClient;
+      c.on('error', () => {
+        if (this.pollerClient !== c) return;
         this.held.clear();
         this.pollerClient = undefined;
+        c.release(true);
       });
     }
     return this.pollerClient;
   }
 
-  async tryAcquirePoller(botId: number): Promise<boolean> {
+  async tryAcquirePoller(botId: number, claim?: PollerClaim): Promise<boolean> {
     if (this.held.has(botId)) return true;
     const c = await this.poller();
     try {
@@ -342,12 +348,63 @@ export class PgBackend implements PeerBackend {
       throw this.fail(e, 'taking the poller lock');
     }
     this.held.add(botId);
+    // Who holds it, for the others (pollerHolder). Best effort: a read-only or older database
+    // has no row, and the others then say "another tgsh process".
+    if (this.newer === undefined) {
+      await c
+        .query(
+          `INSERT INTO tgsh_pollers (bot_id, pid, host, mode, since, backend_pid) VALUES ($1, $2, $3, $4, $5, pg_backend_pid())
+           ON CONFLICT (bot_id) DO UPDATE SET pid = excluded.pid, host = excluded.host, mode = excluded.mode, since = excluded.since, backend_pid = excluded.backend_pid`,
+          [botId, process.pid, hostname(), claim?.mode ?? 'tgsh', Date.now()],
+        )
+        .catch(() => {});
+    }
     return true;
   }
 
   async releasePoller(botId: number): Promise<void> {
     if (!this.held.delete(botId) || !this.pollerClient) return;
+    await this.pollerClient.query('DELETE FROM tgsh_pollers WHERE bot_id = $1 AND backend_pid = pg_backend_pid()', [botId]).catch(() => {});
     await this.pollerClient.query('SELECT pg_advisory_unlock($1::bigint)', [botId]).catch(() => {});
+  }
+
+  holdsPoller(botId: number): boolean {
+    return this.held.has(botId);
+  }
+
+  async pollerHolder(botId: number): Promise<PollerHolder | undefined> {
+    const c = await this.client('asking who polls the bot');
+    try {
+      // The row counts only while its session holds the bot's advisory lock (one bigint key:
+      // pg_locks shows its high half as classid, its low half as objid, objsubid 1).
+      const r = await c.query<{ pid: number; host: string; mode: string; since: string }>(
+        `SELECT p.pid, p.host, p.mode, p.since FROM tgsh_pollers p
+           JOIN pg_locks l ON l.locktype = 'advisory' AND l.granted AND l.pid = p.backend_pid AND l.objsubid = 1
+            AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+            AND l.classid::bigint = (p.bot_id >> 32) AND l.objid::bigint = (p.bot_id & 4294967295)
+          WHERE p.bot_id = $1`,
+        [botId],
+      );
+      const row = r.rows[0];
+      return row ? { pid: row.pid, host: row.host, mode: row.mode, since: Number(row.since) } : undefined;
+    } catch {
+      return undefined; // an older schema without the table: nobody known
+    } finally {
+      c.release();
+    }
+  }
+
+  async readState(name: string): Promise<StateEntry | undefined> {
+    const c = await this.client('reading the update offset');
+    try {
+      const r = await c.query<{ value: string; updated_at: string }>('SELECT value, updated_at FROM tgsh_state WHERE name = $1', [name]);
+      const row = r.rows[0];
+      return row ? { value: JSON.parse(row.value) as StateEntry['value'], updatedAt: Number(row.updated_at) } : undefined;
+    } catch (e) {
+      throw this.fail(e, 'reading the update offset');
+    } finally {
+      c.release();
+    }
   }
 
   tombstones(): Iterable<[string, number]> {
@@ -371,7 +428,7 @@ export class PgBackend implements PeerBackend {
   async destroy(): Promise<void> {
     const c = await this.client('removing the peer store');
     try {
-      await c.query('DROP TABLE IF EXISTS tgsh_peers, tgsh_tombstones, tgsh_state, tgsh_schema_version');
+      await c.query('DROP TABLE IF EXISTS tgsh_peers, tgsh_tombstones, tgsh_state, tgsh_pollers, tgsh_schema_version');
       await c.query('DROP SEQUENCE IF EXISTS tgsh_seq');
     } catch (e) {
       throw this.fail(e, 'removing the peer store');

@@ -6,7 +6,7 @@
 import type { PoolClient } from 'pg';
 
 /** The version this tgsh writes. */
-export const PG_SCHEMA = 1;
+export const PG_SCHEMA = 2;
 
 /** Advisory lock keys (two-int form, class 0x7467 'tg'): migrations, and every write. */
 export const LOCK_CLASS = 0x7467;
@@ -36,6 +36,19 @@ const MIGRATIONS: ReadonlyArray<readonly string[]> = [
        value text NOT NULL,
        updated_at bigint NOT NULL,
        seq bigint NOT NULL DEFAULT nextval('tgsh_seq'))`,
+  ],
+  // 2: who polls each bot (pid, host, mode, since), written by the holder of the bot's advisory
+  // lock. `backend_pid` is its lock's session: a row is believed only while pg_locks shows that
+  // session holding the lock, so a holder that died (and lost its lock with its session) is
+  // never reported.
+  [
+    `CREATE TABLE IF NOT EXISTS tgsh_pollers (
+       bot_id bigint PRIMARY KEY,
+       pid integer NOT NULL,
+       host text NOT NULL,
+       mode text NOT NULL,
+       since bigint NOT NULL,
+       backend_pid integer NOT NULL)`,
   ],
 ];
 

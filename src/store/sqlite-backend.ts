@@ -9,7 +9,7 @@ import { dirname } from 'node:path';
 import { isPlaceholderPrintName, printNameBaseOf, uniquePrintName } from '../peers/print-name.js';
 import { peerClassOf, type PeerRecord } from '../peers/types.js';
 import { TgshError, ErrorCode } from '../core/errors.js';
-import type { Changes, Notice, PeerBackend, PeerIndex } from './backend.js';
+import type { Changes, Notice, PeerBackend, PeerIndex, PollerClaim, PollerHolder } from './backend.js';
 import { ensurePrivateDir } from './conf-driver.js';
 import type { LockOptions } from './lock.js';
 import { PollerLocks } from './poller-lock.js';
@@ -123,8 +123,21 @@ export class SqliteBackend implements PeerBackend {
     if (added !== 0) s.addCount.run(added);
   }
 
-  tryAcquirePoller(botId: number): Promise<boolean> {
-    return this.pollers.tryAcquire(botId);
+  tryAcquirePoller(botId: number, claim?: PollerClaim): Promise<boolean> {
+    return this.pollers.tryAcquire(botId, claim);
+  }
+
+  holdsPoller(botId: number): boolean {
+    return this.pollers.holds(botId);
+  }
+
+  pollerHolder(botId: number): Promise<PollerHolder | undefined> {
+    return this.pollers.holder(botId);
+  }
+
+  async readState(name: string): Promise<StateEntry | undefined> {
+    const row = this.db().s.state.get(name);
+    return row ? { value: JSON.parse(row.value) as StateEntry['value'], updatedAt: row.updated_at } : undefined;
   }
 
   releasePoller(botId: number): Promise<void> {

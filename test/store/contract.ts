@@ -1,6 +1,7 @@
 // The contract every peer store backend keeps (as mtcute's testPeersRepository): run by
 // contract-<backend>.test.ts with a factory of fixtures. A fixture gives new backends on one
 // storage (a second backend on it is a reopen, or another process when both are open at once).
+import { hostname } from 'node:os';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parsePeerRef, type PeerRef } from '../../src/peers/ref.js';
 import type { PeerBackend } from '../../src/store/backend.js';
@@ -314,6 +315,45 @@ export function testPeerStoreBackend(name: string, makeFixture: () => Promise<Ba
       await b.close();
       expect(await a.tryAcquirePoller(78)).toBe(true);
       await a.close();
+    });
+
+    it("tells another backend who holds a bot's poller lock (pid, host, mode, since), and nobody once released", async () => {
+      const { fx } = await setup();
+      const a = fx.backend();
+      const b = fx.backend();
+      await a.open(() => {});
+      await b.open(() => {});
+      expect(await b.pollerHolder(79)).toBeUndefined();
+      const t = Date.now();
+      expect(await a.tryAcquirePoller(79, { mode: 'daemon' })).toBe(true);
+      const h = await b.pollerHolder(79);
+      expect(h).toMatchObject({ pid: process.pid, host: hostname(), mode: 'daemon' });
+      expect(h?.since).toBeGreaterThanOrEqual(t - 1000);
+      expect(await b.pollerHolder(80)).toBeUndefined();
+      await a.releasePoller(79);
+      expect(await b.pollerHolder(79)).toBeUndefined();
+      await a.close();
+      await b.close();
+    });
+
+    it('reads a state entry as stored now, when another backend wrote it after this one opened', async () => {
+      const { fx } = await setup();
+      const a = fx.backend();
+      const b = fx.backend();
+      const ia = await a.open(() => {});
+      await b.open(() => {});
+      expect(await b.readState('update_offset:5')).toBeUndefined();
+      ia.setState('update_offset:5', { value: 42, updatedAt: 1000 });
+      await a.apply(ia.takeChanges(), Date.now());
+      expect(await b.readState('update_offset:5')).toEqual({ value: 42, updatedAt: 1000 });
+      ia.setState('update_offset:5', { value: 43, updatedAt: 1001 });
+      await a.apply(ia.takeChanges(), Date.now());
+      expect(await b.readState('update_offset:5')).toEqual({ value: 43, updatedAt: 1001 });
+      // What is stored, never a change not applied yet (an offset whose batch is not saved).
+      ia.setState('update_offset:5', { value: 44, updatedAt: 1002 });
+      expect(await a.readState('update_offset:5')).toEqual({ value: 43, updatedAt: 1001 });
+      await a.close();
+      await b.close();
     });
 
     it('persists across reopen, and two stores writing at once lose nothing', async () => {

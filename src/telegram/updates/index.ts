@@ -18,6 +18,8 @@ export interface PollerDeps {
   /** The profile folder, where the update journal lives. */
   profileDir: string;
   botApiTimeoutSeconds?: number;
+  /** How often a live poll retries the poller lock another process holds (poller.ts LOCK_RETRY_MS). */
+  lockRetryMs?: number;
 }
 
 /** A poller for the configured bot, with its own long-poll Api (a longer timeout than sends). */
@@ -27,5 +29,11 @@ export async function createPoller(d: PollerDeps): Promise<UpdatePoller> {
   // One journal per bot, as the offsets it goes with (store.useBot).
   const bot = botIdOfToken(d.settings.botToken);
   const journal = new UpdateJournal(join(d.profileDir, bot === undefined ? 'updates.journal' : `updates-${bot}.journal`));
-  return new UpdatePoller({ api: d.sender.api, pollApi, store: d.store, secrets: d.sender.secrets, apiRoot: d.sender.apiRoot, journal });
+  // The bot's name for "bot @name's updates are read by ..." (getMe, asked once per process, and
+  // only when another process holds the poller lock).
+  const botName = async (): Promise<string> => {
+    const me = await d.sender.me().catch(() => undefined);
+    return me?.username ? `bot @${me.username}` : `bot ${me?.id ?? bot ?? '?'}`;
+  };
+  return new UpdatePoller({ api: d.sender.api, pollApi, store: d.store, secrets: d.sender.secrets, apiRoot: d.sender.apiRoot, journal, botName, lockRetryMs: d.lockRetryMs, lock: d.settings.sandbox === undefined });
 }

@@ -6,10 +6,25 @@
 // store and the store is flushed (peers and offset land in one atomic write); only then does the
 // next getUpdates carry the higher offset, which is what tells Telegram to forget the batch. A
 // crash in between leaves the batch with Telegram and the old offset on disk: it comes again.
+//
+// One poller per bot across processes: before its first getUpdates a poller takes the store's
+// poller lock of the bot (PeerStore.claimPoller: a file lock beside a conf or sqlite store, an
+// advisory lock in postgres) and keeps it while it polls; `sync` in a process with no live poll
+// gives it back at the end. A second `sync` is refused naming the holder (pid, host, mode); a live
+// poll that finds the lock taken says so once and tries again every lockRetryMs, taking over when
+// the holder exits. Having taken the lock, the poller reads the offset afresh from the storage:
+// the previous holder (maybe on another machine) moved it after this store was loaded.
+//
+// The journal (journal.ts) is a file of this machine: with a store on this machine (conf, sqlite)
+// it saves a store write per batch; on a store shared by several machines (postgres) a poller
+// killed here and restarted elsewhere would never see what only the journal held, so there is
+// none: each batch's peers and offset go in one transaction (pg-backend's apply) before the next
+// getUpdates confirms it. A journal left from before (a store migrated to postgres) is still
+// recovered once.
 
 import type { Api } from 'grammy';
 import type { Update } from 'grammy/types';
-import type { PeerStore } from '../../store/peer-store.js';
+import type { PeerStore, PollerHolder } from '../../store/peer-store.js';
 import type { Secret } from '../../core/secret.js';
 import { TgshError, ErrorCode } from '../../core/errors.js';
 import { sleep } from '../../core/sleep.js';
@@ -71,9 +86,35 @@ export interface PollerDeps {
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
   /**
    * The write-ahead journal (journal.ts): batches are journaled before being confirmed and the
-   * store is flushed about once a second. Without one, the store is flushed after every batch.
+   * store is flushed about once a second. Without one (or on a store shared across machines),
+   * the store is flushed after every batch.
    */
   journal?: UpdateJournal;
+  /** The bot as messages name it (`bot @name`); `this bot` without. */
+  botName?: () => Promise<string>;
+  /** How often a live poll retries the poller lock another process holds (default 20 s). */
+  lockRetryMs?: number;
+  /**
+   * false: no poller lock (a sandbox inside this process: its world, and so its updates, are this
+   * process's own, though other processes' sandboxes share the profile's store). Default true.
+   */
+  lock?: boolean;
+}
+
+/** How often a live poll asks again for the poller lock another process holds. */
+export const LOCK_RETRY_MS = 20_000;
+
+/** `tgsh pid 4321 on host-a (shell, since 19:40 UTC)`, or `another tgsh process`. */
+export function describeHolder(h: PollerHolder | undefined, now = Date.now()): string {
+  if (!h) return 'another tgsh process';
+  const more: string[] = [];
+  if (h.mode) more.push(h.mode);
+  if (h.since !== undefined && Number.isFinite(h.since)) {
+    const iso = new Date(h.since).toISOString();
+    const sameDay = iso.slice(0, 10) === new Date(now).toISOString().slice(0, 10);
+    more.push(`since ${sameDay ? '' : iso.slice(0, 10) + ' '}${iso.slice(11, 16)} UTC`);
+  }
+  return `tgsh pid ${h.pid} on ${h.host}${more.length ? ` (${more.join(', ')})` : ''}`;
 }
 
 /** How often sync flushes the store while draining (with a journal). */
@@ -104,6 +145,8 @@ export interface LiveHandlers {
   onBatch(result: ApplyResult): void;
   /** A status line for the person (paused, resumed, stopped). */
   notice(text: string): void;
+  /** What this process is, for the others while it holds the poller lock (default `shell`). */
+  mode?: string;
 }
 
 type Signal = Parameters<Api['getUpdates']>[1];
@@ -131,6 +174,8 @@ export class UpdatePoller {
   private confirmed: number | undefined;
   /** When `confirmed` last moved (Date.now() ms). */
   private confirmedAt = 0;
+  /** The store's change time of the offset entry `confirmed` came from (or was saved as). */
+  private confirmedStamp = 0;
   private loaded = false;
   private waiting = 0;
   private current: AbortController | undefined;
@@ -138,6 +183,8 @@ export class UpdatePoller {
   private lastShown = 0;
   private lastFlush = 0;
   private recovered = false;
+  /** This process holds the store's poller lock of the bot. */
+  private holding = false;
 
   constructor(private readonly d: PollerDeps) {}
 
@@ -157,10 +204,73 @@ export class UpdatePoller {
       const e = this.d.store.updateOffsetEntry();
       this.confirmed = e?.value;
       this.confirmedAt = e?.updatedAt ?? 0;
+      this.confirmedStamp = e?.updatedAt ?? 0;
       this.loaded = true;
     }
     if (this.confirmed !== undefined && Date.now() - this.confirmedAt >= STALE_OFFSET_MS) this.confirmed = undefined;
     return this.confirmed;
+  }
+
+  /** Only on a store of this machine (see the header): else undefined, a flush per batch. */
+  private get journal(): UpdateJournal | undefined {
+    return this.d.store.sharedAcrossMachines ? undefined : this.d.journal;
+  }
+
+  /**
+   * Takes the bot's poller lock unless this process holds it; then reads the offset afresh (the
+   * previous holder moved it). Answers who holds it when another process does.
+   */
+  private async take(mode: string): Promise<{ ok: true } | { ok: false; holder: PollerHolder | undefined }> {
+    if (this.d.lock === false) return { ok: true };
+    // Asked before every request (no I/O while held): a lock lost meanwhile (postgres' connection
+    // dropped) is taken again, or the poll gives way to whoever took it.
+    const r = await this.d.store.claimPoller(mode);
+    if (!r.held) {
+      this.holding = false;
+      return { ok: false, holder: r.holder };
+    }
+    if (this.holding && !r.fresh) return { ok: true };
+    this.holding = true;
+    let stored: { value: number; updatedAt: number } | undefined;
+    try {
+      stored = await this.d.store.refreshUpdateOffset();
+    } catch (e) {
+      await this.release();
+      throw e;
+    }
+    // Only an offset saved after the one `confirmed` came from replaces it: an offset this
+    // process set but could not save (a failed flush) is never sent. (Not loaded yet: offset()
+    // reads the index, which holds the stored one now unless this process set a newer one.)
+    if (this.loaded && stored && stored.updatedAt > this.confirmedStamp) {
+      this.confirmed = stored.value;
+      this.confirmedAt = stored.updatedAt;
+      this.confirmedStamp = stored.updatedAt;
+    }
+    return { ok: true };
+  }
+
+  private async release(): Promise<void> {
+    if (!this.holding) return;
+    this.holding = false;
+    await this.d.store.releasePoller();
+  }
+
+  private async botName(): Promise<string> {
+    return (await this.d.botName?.().catch(() => undefined)) ?? 'this bot';
+  }
+
+  private async busyError(holder: PollerHolder | undefined): Promise<TgshError> {
+    const bot = await this.botName();
+    const live = holder?.mode !== undefined && holder.mode !== 'sync';
+    return new TgshError(ErrorCode.SERVER, `${bot}'s updates are read by ${describeHolder(holder)}; the peer store gets them from there`, {
+      hint: live
+        ? 'it reads them as they come while it runs; stop it to read them from here, or run sync in it'
+        : 'wait for it to finish, then try again; the lock is free once it exits, even if it was killed',
+      extra: {
+        conflict: 'tgsh',
+        poller: holder ? { pid: holder.pid, host: holder.host, mode: holder.mode ?? null, since: holder.since ?? null } : null,
+      },
+    });
   }
 
   private fail(e: unknown, what: string, maxWaitSeconds: number): never {
@@ -180,13 +290,14 @@ export class UpdatePoller {
   private async commit(applier: UpdateApplier, updates: readonly Update[], flushNow: boolean): Promise<number> {
     const start = this.offset();
     const fresh = start === undefined ? updates : updates.filter((u) => u.update_id >= start);
-    this.d.journal?.append(fresh);
+    this.journal?.append(fresh);
     applier.apply(fresh);
     const next = Math.max(updates[updates.length - 1].update_id + 1, start ?? 0);
     this.d.store.setUpdateOffset(next);
-    if (!this.d.journal || flushNow || Date.now() - this.lastFlush >= FLUSH_EVERY_MS) await this.flush();
+    if (!this.journal || flushNow || Date.now() - this.lastFlush >= FLUSH_EVERY_MS) await this.flush();
     this.confirmed = next;
     this.confirmedAt = Date.now();
+    this.confirmedStamp = this.d.store.updateOffsetEntry()?.updatedAt ?? 0;
     return next;
   }
 
@@ -215,6 +326,7 @@ export class UpdatePoller {
       if (fresh.length > 0) {
         this.confirmed = this.d.store.getUpdateOffset();
         this.confirmedAt = Date.now();
+        this.confirmedStamp = this.d.store.updateOffsetEntry()?.updatedAt ?? 0;
       }
     }
     this.recovered = true;
@@ -237,19 +349,32 @@ export class UpdatePoller {
     // Every request sits out the 429s within --max-wait, as sends do (flood.ts).
     const call = <T>(fn: () => Promise<T>): Promise<T> =>
       callWithFloodWaits(fn, { maxWaitSeconds, signal: opts.signal, onWait: opts.onWait, secrets: this.d.secrets, sleep: opts.sleep });
-    let webhookDeleted: string | undefined;
-    if (opts.deleteWebhook) {
-      try {
-        const info: unknown = await call(() => api.getWebhookInfo(signal));
-        if (!isWebhookInfoAnswer(info)) throw new UnexpectedAnswer('getWebhookInfo');
-        if (info.url) {
-          await call(() => api.deleteWebhook({ drop_pending_updates: false }, signal));
-          webhookDeleted = hostOf(info.url);
+    // The lock first: a sync refused because another process polls changes nothing (no webhook deleted).
+    const took = await this.take('sync');
+    if (!took.ok) throw await this.busyError(took.holder);
+    try {
+      let webhookDeleted: string | undefined;
+      if (opts.deleteWebhook) {
+        try {
+          const info: unknown = await call(() => api.getWebhookInfo(signal));
+          if (!isWebhookInfoAnswer(info)) throw new UnexpectedAnswer('getWebhookInfo');
+          if (info.url) {
+            await call(() => api.deleteWebhook({ drop_pending_updates: false }, signal));
+            webhookDeleted = hostOf(info.url);
+          }
+        } catch (e) {
+          this.fail(e, 'deleting the webhook', maxWaitSeconds);
         }
-      } catch (e) {
-        this.fail(e, 'deleting the webhook', maxWaitSeconds);
       }
+      return { ...(await this.drainHeld(call, signal, maxWaitSeconds)), webhookDeleted };
+    } finally {
+      // A one-shot sync gives the lock back; a live poll of this process keeps it.
+      if (!this.live) await this.release();
     }
+  }
+
+  private async drainHeld(call: <T>(fn: () => Promise<T>) => Promise<T>, signal: Signal, maxWaitSeconds: number): Promise<ApplyResult> {
+    const api = this.d.api;
     const applier = new UpdateApplier(this.d.store);
     await this.recover(applier);
     for (;;) {
@@ -263,10 +388,10 @@ export class UpdatePoller {
       }
       if (batch.length === 0) break;
       await this.commit(applier, batch, false);
-      if (opts.signal?.aborted) break;
+      if ((signal as AbortSignal | undefined)?.aborted) break;
     }
     await this.flush();
-    return { ...applier.result, webhookDeleted };
+    return applier.result;
   }
 
   /** Starts the background long poll (the interactive shell). */
@@ -276,24 +401,42 @@ export class UpdatePoller {
     this.live = { stop, done: this.liveLoop(h, stop.signal) };
   }
 
-  /** Stops the long poll and waits for it to end. */
+  /** Stops the long poll, waits for it to end and gives the poller lock back. */
   async stopLive(): Promise<void> {
     const live = this.live;
     if (!live) return;
     live.stop.abort();
     this.current?.abort();
     await live.done;
+    // After any sync queued behind it (a sync running now keeps the lock to its end).
+    await this.exclusive(async () => {
+      if (!this.live) await this.release();
+    });
   }
 
   private async liveLoop(h: LiveHandlers, stop: AbortSignal): Promise<void> {
     const sleep = this.d.sleep ?? realSleep;
     let failures = 0;
+    /** The holder last told about (a notice once per holder, not per retry). */
+    let toldBusy: string | undefined;
     try {
       while (!stop.aborted) {
         const r = await this.exclusive(() => this.pollOnce(h, stop));
         if (r === 'ok' || r === 'yielded') {
           if (failures > 0 && r === 'ok') h.notice('tgsh: live messages resumed');
           if (r === 'ok') failures = 0;
+          if (r === 'ok' && toldBusy !== undefined) {
+            h.notice('tgsh: live messages on: the other poller stopped, this process reads the bot\'s updates now');
+            toldBusy = undefined;
+          }
+          continue;
+        }
+        if (r.kind === 'busy') {
+          const who = describeHolder(r.holder);
+          const key = r.holder ? `${r.holder.host}:${r.holder.pid}` : who;
+          if (toldBusy !== key) h.notice(`tgsh: live messages: ${await this.botName()}'s updates are read by ${who}; the peer store gets them from there, and this process takes over when it stops`);
+          toldBusy = key;
+          await sleep(this.d.lockRetryMs ?? LOCK_RETRY_MS, stop);
           continue;
         }
         if (r.kind === 'stop') {
@@ -311,8 +454,17 @@ export class UpdatePoller {
     }
   }
 
-  private async pollOnce(h: LiveHandlers, stop: AbortSignal): Promise<'ok' | 'yielded' | { kind: 'stop' | 'retry'; text: string; retryAfter?: number }> {
+  private async pollOnce(
+    h: LiveHandlers,
+    stop: AbortSignal,
+  ): Promise<'ok' | 'yielded' | { kind: 'busy'; holder: PollerHolder | undefined } | { kind: 'stop' | 'retry'; text: string; retryAfter?: number }> {
     if (stop.aborted || this.waiting > 0) return 'yielded';
+    try {
+      const took = await this.take(h.mode ?? 'shell');
+      if (!took.ok) return { kind: 'busy', holder: took.holder };
+    } catch (e) {
+      return { kind: 'retry', text: `tgsh: live messages paused: the poller lock could not be taken (${e instanceof Error ? e.message : String(e)})` };
+    }
     try {
       await this.recover(new UpdateApplier(this.d.store));
     } catch (e) {
