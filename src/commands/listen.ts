@@ -30,7 +30,7 @@ export const listen: CommandSpec = {
       emit({ kind: 'event', event });
     });
     try {
-      const poller = await startLiveEvents(ctx.services, ctx.notice);
+      const poller = await startLiveEvents(ctx.services, ctx.notice, undefined, ctx.services.config.daemon ? 'daemon' : 'listen');
       if (!poller) return fail(ErrorCode.NOT_LOGGED_IN, 'listen needs a bot: no bot token is configured', { failure: 'auth', hint: 'give --bot-token TOKEN (or TG_BOT_TOKEN), or try --sandbox' });
       await until(ctx.signal, seconds === undefined ? ctx.inputEnded : undefined, seconds);
     } finally {

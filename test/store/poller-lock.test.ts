@@ -187,7 +187,7 @@ for (const kind of KINDS) {
         expect((await b.exited).code).toBe(1);
         const fails = failLines(b);
         expect(fails, b.stdout() + b.stderr()).toHaveLength(1);
-        expect(fails[0]).toMatch(new RegExp(`read by tgsh pid ${l.proc.pid} on \\S+ \\(shell, since`));
+        expect(fails[0]).toMatch(new RegExp(`read by tgsh pid ${l.proc.pid} on \\S+ \\(listen, since`));
         expect(w.sandbox.botapi.activePolls()).toBe(1); // the live poll was not disturbed (no 409)
         l.proc.stdin!.end();
         expect((await l.exited).code, l.stdout() + l.stderr()).toBe(0);
