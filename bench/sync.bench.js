@@ -2,7 +2,8 @@
 // disk (a flush before every confirming getUpdates) and unmodified grammY against the sandbox Bot
 // API server. Baseline in the same run: draining the same number of updates with grammY's getUpdates
 // alone (offsets confirmed, no store), so the ratio shows what the store and the ledger cost.
-// Target: sync <= 5 s. Build first: `npx tsc -p .`.   npm run bench -- sync
+// Target: sync <= 5 s, on the default conf store and on sqlite. Build first: `npx tsc -p .`.
+// npm run bench -- sync
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -51,11 +52,12 @@ async function baseline() {
   }
 }
 
-async function tgshSync() {
+/** tgsh's sync of the N updates into a new profile; `storeFlags` picks its backend (default conf). */
+async function tgshSync(storeFlags = []) {
   const sb = await loadedSandbox();
   const home = mkdtempSync(join(tmpdir(), 'tgsh-bench-sync-'));
   const c = sb.connection;
-  const cli = parseCli(['--bot-api-root', c.bot_api_root, '--bot-token', c.bot_token, '--config-dir', home, '--json']);
+  const cli = parseCli(['--bot-api-root', c.bot_api_root, '--bot-token', c.bot_token, '--config-dir', home, '--json', ...storeFlags]);
   const { config } = resolveConfig(cli.options, {}, false);
   const services = new Services(config);
   const executor = new Executor({ config, services, registry: commandRegistry(), mode: 'pipe', notice: () => {} });
@@ -80,8 +82,11 @@ async function tgshSync() {
 
 const base = await baseline();
 const ms = await tgshSync();
+const sqliteMs = await tgshSync(['--store', 'sqlite']);
 report('getUpdates drain alone, 100k updates (baseline)', base / 1000, 's');
-report('sync of 100k updates into the store', ms / 1000, 's', { op: '<=', limit: 5 });
+report('sync of 100k updates into the store (conf)', ms / 1000, 's', { op: '<=', limit: 5 });
 report('sync / baseline', ms / base, 'x');
 report('sync throughput', Math.round((N / ms) * 1000), 'updates/s');
+report('sync of 100k updates into a sqlite store (issue 14)', sqliteMs / 1000, 's', { op: '<=', limit: 5 });
+report('  sqlite / conf', sqliteMs / ms, 'x');
 process.exitCode = missed().length ? 1 : 0;
