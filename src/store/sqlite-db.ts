@@ -28,6 +28,8 @@ export const SQLITE_SCHEMA = 1;
 const CACHE_KB = 65_536;
 const BIG_WRITE_CACHE_KB = 262_144;
 const BIG_WRITE_ROWS = 50_000;
+/** How long a write waits for another process's write lock. */
+const BUSY_TIMEOUT_MS = 15_000;
 
 const MIGRATIONS: Record<number, string> = {
   1: `
@@ -96,7 +98,7 @@ export class SqliteDb {
   ) {
     // Created 0600 before SQLite opens it; its -wal and -shm files take the same mode.
     if (!fs.existsSync(file)) fs.closeSync(fs.openSync(file, 'a', 0o600));
-    this.db = new driver.Database(file, { timeout: 15_000, nativeBinding: driver.nativeBinding });
+    this.db = new driver.Database(file, { timeout: BUSY_TIMEOUT_MS, nativeBinding: driver.nativeBinding });
     const db = this.db;
     db.pragma('journal_mode = WAL');
     // NORMAL in WAL mode: a committed transaction survives the process being killed (SIGKILL, OOM)
@@ -194,13 +196,35 @@ export class SqliteDb {
    */
   writeTransaction(rows: number, write: () => void): void {
     const big = rows >= BIG_WRITE_ROWS;
+    let rollbackJournal = false;
     try {
       if (big) this.db.pragma(`cache_size = -${BIG_WRITE_CACHE_KB}`);
+      if (big && this.count() === 0) rollbackJournal = this.setJournalMode('delete');
       this.db.transaction(write).immediate();
     } catch (e) {
       throw sqliteFailure(e, this.file, 'saving the changes');
     } finally {
       if (big && this.db.open) this.db.pragma(`cache_size = -${CACHE_KB}`);
+      if (rollbackJournal && this.db.open) this.setJournalMode('wal');
+    }
+  }
+
+  /**
+   * A first big write into an empty file (an import, a migration) goes through a rollback journal:
+   * the WAL would take every page twice, into the log and then into the file at the checkpoint
+   * (1,000,000 imported peers: 32.7 s -> 27.2 s). SQLite changes the mode only when no other
+   * connection has the file open; then it stays WAL. Back to WAL after the write (should that fail,
+   * every open sets WAL again). True when the mode is now `mode`.
+   */
+  private setJournalMode(mode: 'delete' | 'wal'): boolean {
+    // Not waiting for other connections: with one open the answer is simply no.
+    this.db.pragma('busy_timeout = 0');
+    try {
+      return String(this.db.pragma(`journal_mode = ${mode}`, { simple: true })).toLowerCase() === mode;
+    } catch {
+      return false;
+    } finally {
+      this.db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
     }
   }
 
