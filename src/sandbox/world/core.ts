@@ -1,6 +1,7 @@
 // The sandbox world's state: one model behind the MTProto data centre and the Bot API server.
 // This file holds the peers, their indexes, the clock, each bot's update queue and state, the
-// message log and the uploaded files. world.ts adds the users' own message boxes (accounts.ts)
+// message log and the uploaded files. seed.ts (run by World) turns the world file's history into
+// the first messages and updates. world.ts adds the users' own message boxes (accounts.ts)
 // and the driver (users acting, driver.ts), which both work on this state.
 
 import { DEFAULT_LIMITS, type WorldBotData, type WorldBotRelation, type WorldChannelData, type WorldChatData, type WorldData, type WorldLimits, type WorldUserData } from './types.js';
@@ -15,7 +16,6 @@ import type {
 } from './botapi-types.js';
 import { randomInt } from 'node:crypto';
 import { UpdateQueue } from './updates.js';
-import { detectEntities } from './text-entities.js';
 
 export type WorldPeer =
   | { type: 'user'; user: WorldUserData; bot?: WorldBotData }
@@ -157,8 +157,6 @@ export class WorldCore {
     }
     this.relations = (data.relations ?? []).map((r) => ({ ...r }));
     for (const r of this.relations) this.relationIndex.set(`${r.user}:${r.bot}`, r);
-    this.seedForums();
-    this.seedUpdates();
   }
 
   private indexUsernames(names: string[] | undefined, peer: WorldPeer): void {
@@ -635,76 +633,6 @@ export class WorldCore {
   /** A new callback query id, unique in the world. */
   newCallbackQueryId(): string {
     return String(BigInt(this.apiId) * 1_000_000_000_000n + BigInt(++this.callbackCounter));
-  }
-
-  // ---- seeding ------------------------------------------------------------------------------
-
-  /**
-   * A forum's topics are the messages that opened them (a topic's id is that message's id), so
-   * each forum's box starts with them: message 1 opened the supergroup (its General topic), the
-   * others up to the last topic opened a topic or stand in for a message since deleted.
-   */
-  private seedForums(): void {
-    for (const ch of this.channels.values()) {
-      if (ch.broadcast || !ch.forum || !ch.topics?.length) continue;
-      const c = this.chatById(-CHANNEL_ID_OFFSET - ch.id)!;
-      const byId = new Map(ch.topics.map((t) => [t.id, t]));
-      const last = Math.max(...byId.keys());
-      const creator = this.users.get(ch.creator ?? ch.members[0] ?? -1);
-      const from = creator ? { from: this.botApiUser(creator) } : {};
-      for (let id = 1; id <= last; id++) {
-        const t = byId.get(id);
-        if (id === 1) this.addMessage(0, c, { ...from, supergroup_chat_created: true }, {});
-        else if (t) this.addMessage(0, c, { message_thread_id: id, ...from, is_topic_message: true, forum_topic_created: { name: t.title, icon_color: 7322096 } });
-        else this.addMessage(0, c, { ...from }); // an empty stand-in: no content, nothing shows it
-      }
-    }
-  }
-
-  /**
-   * The updates Telegram would still hold for the seeded relations: each started relation sent
-   * `/start [payload]`, each blocked one then a my_chat_member (member -> kicked).
-   */
-  private seedUpdates(): void {
-    type Ev = { at: number; order: number; run: () => void };
-    const evs: Ev[] = [];
-    let order = 0;
-    for (const r of this.relations) {
-      const user = this.users.get(r.user);
-      const bot = this.bots.get(r.bot);
-      if (!user || !bot) continue;
-      const c: WorldChat = { type: 'private', id: user.id, user };
-      if (r.started_at !== undefined) {
-        const at = r.started_at;
-        evs.push({
-          at,
-          order: order++,
-          run: () => {
-            const text = r.start_payload ? `/start ${r.start_payload}` : '/start';
-            const msg = this.addMessage(bot.id, c, { from: this.botApiUser(user), date: at, text, entities: detectEntities(text) });
-            this.pushUpdate(bot.id, 'message', msg);
-          },
-        });
-      }
-      if (r.blocked_at !== undefined) {
-        const at = r.blocked_at;
-        evs.push({
-          at,
-          order: order++,
-          run: () => {
-            this.pushUpdate(bot.id, 'my_chat_member', {
-              chat: this.botApiChat(c),
-              from: this.botApiUser(user),
-              date: at,
-              old_chat_member: { user: this.botApiUser(bot), status: 'member' },
-              new_chat_member: { user: this.botApiUser(bot), status: 'kicked', until_date: 0 },
-            });
-          },
-        });
-      }
-    }
-    evs.sort((a, b) => a.at - b.at || a.order - b.order);
-    for (const e of evs) e.run();
   }
 }
 

@@ -6,6 +6,7 @@
 import { UserAccounts } from './accounts.js';
 import { WorldCore } from './core.js';
 import { WorldDriver } from './driver.js';
+import { seedForums, seedUpdates } from './seed.js';
 import type { WorldData } from './types.js';
 
 export * from './core.js';
@@ -17,6 +18,9 @@ export class World extends WorldCore {
 
   constructor(data: WorldData) {
     super(data);
+    // The world file's history, as WorldCore's state holds it (before the users' boxes exist, as ever).
+    seedForums(this);
+    seedUpdates(this);
     this.accounts = new UserAccounts(this);
     this.botMessages = this.accounts;
   }
