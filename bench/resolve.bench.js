@@ -6,12 +6,12 @@
 //   3. In one process, 1,000 resolves of distinct names through tgsh (one resolve_username line,
 //      the executor, the store) against raw GramJS invoke(contacts.ResolveUsername) on the same
 //      server, budgets lifted: ratio <= 1.5. Rounds alternate so machine load hits both alike.
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { median, missed, now, report } from './lib.js';
+import { serveSandbox, timeRun as timeRunIn } from './serve.js';
 import { World } from '../dist/sandbox/world/world.js';
 import { defaultWorldData, SANDBOX_API_HASH, SANDBOX_API_ID, SANDBOX_BOT_TOKEN } from '../dist/sandbox/world/default-world.js';
 import { startSandbox } from '../dist/sandbox/sandbox.js';
@@ -30,26 +30,9 @@ for (const k of Object.keys(env)) if (k.startsWith('TG_')) delete env[k];
 
 // ---------------------------------------------------------------- 1 and 2: new processes
 
-async function serve() {
-  const state = join(tmp, 'state.json');
-  const child = spawn(process.execPath, [bin, 'sandbox', 'serve', '--state-out', state], { env, stdio: ['ignore', 'ignore', 'pipe'] });
-  const deadline = Date.now() + 20_000;
-  while (!existsSync(state) || readFileSync(state, 'utf8').trim() === '') {
-    if (Date.now() > deadline) throw new Error('tgsh sandbox serve did not start');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  return { child, connection: JSON.parse(readFileSync(state, 'utf8')) };
-}
+const timeRun = (args) => timeRunIn(env, args);
 
-function timeRun(args) {
-  const t = now();
-  const r = spawnSync(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  const ms = now() - t;
-  if (r.status !== 0) throw new Error(`${args.slice(0, 2).join(' ')} ... exited ${r.status}: ${r.stdout}${r.stderr}`);
-  return { ms, stdout: r.stdout.toString() };
-}
-
-const served = await serve();
+const served = await serveSandbox(bin, env, tmp);
 const c = served.connection;
 const keyFile = join(tmp, 'rsa.pem');
 writeFileSync(keyFile, c.rsa_key_pem);

@@ -5,12 +5,12 @@
 //      which side goes first, so machine load hits both alike.
 //   2. `history <peer> 100` in a new process with a saved user session against `tgsh sandbox serve`
 //      (a separate process), against a resolve over MTProto in a new process: ratio <= 1.2.
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { median, missed, now, report } from './lib.js';
+import { serveSandbox, timeRun as timeRunIn } from './serve.js';
 import { SANDBOX_API_HASH, SANDBOX_API_ID } from '../dist/sandbox/world/default-world.js';
 import { startSandbox } from '../dist/sandbox/sandbox.js';
 import { Api, createMtprotoClient, destroyClient, invokeWithTimeout } from '../dist/telegram/mtproto/index.js';
@@ -99,26 +99,9 @@ await sandbox.close();
 
 // ---------------------------------------------------------------- 2: new processes
 
-async function serve() {
-  const state = join(tmp, 'state.json');
-  const child = spawn(process.execPath, [bin, 'sandbox', 'serve', '--state-out', state], { env, stdio: ['ignore', 'ignore', 'pipe'] });
-  const deadline = Date.now() + 20_000;
-  while (!existsSync(state) || readFileSync(state, 'utf8').trim() === '') {
-    if (Date.now() > deadline) throw new Error('tgsh sandbox serve did not start');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  return { child, connection: JSON.parse(readFileSync(state, 'utf8')) };
-}
+const timeRun = (args) => timeRunIn(env, args);
 
-function timeRun(args) {
-  const t = now();
-  const r = spawnSync(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  const ms = now() - t;
-  if (r.status !== 0) throw new Error(`${args.slice(-2).join(' ')} exited ${r.status}: ${r.stdout}${r.stderr}`);
-  return { ms, stdout: r.stdout.toString() };
-}
-
-const served = await serve();
+const served = await serveSandbox(bin, env, tmp);
 const c = served.connection;
 const keyFile = join(tmp, 'rsa.pem');
 writeFileSync(keyFile, c.rsa_key_pem);

@@ -41,7 +41,7 @@ export class SqliteBackend implements PeerBackend {
 
   async open(notice: Notice): Promise<PeerIndex> {
     ensurePrivateDir(dirname(this.file));
-    const Driver = await loadSqliteDriver();
+    const Driver = loadSqliteDriver();
     try {
       this.sql = new SqliteDb(Driver, this.file);
     } catch (e) {

@@ -249,12 +249,12 @@ export interface SqliteDriver {
  * is opened by path, not searched for through the `bindings` package (a dozen stat calls). Another
  * build layout (no build/Release) gets the package from node_modules, which finds its addon itself.
  */
-export function loadSqliteDriver(): Promise<SqliteDriver> {
+export function loadSqliteDriver(): SqliteDriver {
   const require = createRequire(import.meta.url);
   try {
-    return Promise.resolve({ Database: BetterSqlite3, nativeBinding: require.resolve('better-sqlite3/build/Release/better_sqlite3.node') });
+    return { Database: BetterSqlite3, nativeBinding: require.resolve('better-sqlite3/build/Release/better_sqlite3.node') };
   } catch {
-    return Promise.resolve({ Database: require('better-sqlite3') as typeof BetterSqlite3 });
+    return { Database: require('better-sqlite3') as typeof BetterSqlite3 };
   }
 }
 

@@ -30,8 +30,8 @@ function bulk(db: SqliteDb, n: number): string {
 }
 
 describe('sqlite: a first big write', () => {
-  it('into an empty file uses a rollback journal, then the file is WAL again', async () => {
-    const driver = await loadSqliteDriver();
+  it('into an empty file uses a rollback journal, then the file is WAL again', () => {
+    const driver = loadSqliteDriver();
     const db = new SqliteDb(driver, file());
     expect(bulk(db, 60_000)).toBe('delete');
     expect(db.db.pragma('journal_mode', { simple: true })).toBe('wal');
@@ -42,8 +42,8 @@ describe('sqlite: a first big write', () => {
     db.close();
   });
 
-  it('with another connection open stays in WAL mode, and loses nothing', async () => {
-    const driver = await loadSqliteDriver();
+  it('with another connection open stays in WAL mode, and loses nothing', () => {
+    const driver = loadSqliteDriver();
     const f = file();
     const other = new SqliteDb(driver, f);
     const db = new SqliteDb(driver, f);
