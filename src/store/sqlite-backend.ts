@@ -14,7 +14,7 @@ import { ensurePrivateDir } from './conf-driver.js';
 import type { LockOptions } from './lock.js';
 import { PollerLocks } from './poller-lock.js';
 import { TOMBSTONE_TTL_MS, type StateEntry } from './schema.js';
-import { loadSqliteDriver, SQLITE_SCHEMA, SqliteDb } from './sqlite-db.js';
+import { BIG_WRITE_ROWS, isNamesClash, loadSqliteDriver, SQLITE_SCHEMA, SqliteDb } from './sqlite-db.js';
 import { SqliteIndex } from './sqlite-index.js';
 
 export class SqliteBackend implements PeerBackend {
@@ -67,15 +67,29 @@ export class SqliteBackend implements PeerBackend {
   async apply(changes: Changes, now: number): Promise<void> {
     const sql = this.db();
     if (sql.newerSchema !== undefined) throw new TgshError(ErrorCode.INTERNAL, this.readOnlyReason(), { hint: 'update tgsh to change this store' });
-    sql.writeTransaction(changes.peers.size, () => this.write(sql, changes, now));
+    const rows = changes.peers.size;
+    try {
+      sql.writeTransaction(rows, () => this.write(sql, changes, now, rows >= BIG_WRITE_ROWS));
+    } catch (e) {
+      // The print names of one overlay are unique, so a deferred index never clashes; should it,
+      // the transaction rolled back and the write goes again row by row (clashes renamed).
+      if (!isNamesClash(e)) throw e;
+      sql.writeTransaction(rows, () => this.write(sql, changes, now, false));
+    }
     this.index?.reset();
   }
 
-  private write(sql: SqliteDb, changes: Changes, now: number): void {
-    const s = sql.s;
+  /** The changes into the file; `bulk`: a big write, which into an empty file builds the print-name index once, at the end. */
+  private write(sql: SqliteDb, changes: Changes, now: number, bulk: boolean): void {
     // Under the write lock: a file with no peers and no tombstones holds nothing to merge with
     // (a first import, a migration), so the per-record reads are skipped.
-    const empty = sql.count() === 0 && s.tombCount.get()?.n === 0;
+    const empty = sql.count() === 0 && sql.s.tombCount.get()?.n === 0;
+    if (empty && bulk) sql.fillWithoutNamesIndex(() => this.writeRows(sql, changes, now, true));
+    else this.writeRows(sql, changes, now, empty);
+  }
+
+  private writeRows(sql: SqliteDb, changes: Changes, now: number, empty: boolean): void {
+    const s = sql.s;
     let added = 0;
     for (const [key, ch] of changes.peers) {
       const head = empty ? undefined : s.head.get(key);

@@ -27,9 +27,12 @@ export const SQLITE_SCHEMA = 1;
 /** SQLite's page cache (KiB), and while a write of at least BIG_WRITE_ROWS changes runs. */
 const CACHE_KB = 65_536;
 const BIG_WRITE_CACHE_KB = 262_144;
-const BIG_WRITE_ROWS = 50_000;
+export const BIG_WRITE_ROWS = 50_000;
 /** How long a write waits for another process's write lock. */
 const BUSY_TIMEOUT_MS = 15_000;
+
+/** The print-name index (schema 1): exact, case-insensitive and prefix lookups; names unique. */
+const NAMES_INDEX = 'CREATE UNIQUE INDEX peers_names ON peers(pn_lower, print_name)';
 
 const MIGRATIONS: Record<number, string> = {
   1: `
@@ -40,7 +43,7 @@ const MIGRATIONS: Record<number, string> = {
       updated_at INTEGER NOT NULL,
       data TEXT NOT NULL
     ) WITHOUT ROWID;
-    CREATE UNIQUE INDEX peers_names ON peers(pn_lower, print_name);
+    ${NAMES_INDEX};
     CREATE TABLE usernames (
       name TEXT PRIMARY KEY,
       display TEXT NOT NULL,
@@ -228,6 +231,18 @@ export class SqliteDb {
     }
   }
 
+  /**
+   * Inside a write transaction on an empty file: runs `fill` with the print-name index dropped, then
+   * builds it in one sort (1,000,000 imported peers: about 4 s less than updating it row by row, in
+   * random order, 1M times). The names `fill` writes must be unique already: a clash throws
+   * SQLITE_CONSTRAINT_UNIQUE from the CREATE (see isNamesClash) and the transaction must roll back.
+   */
+  fillWithoutNamesIndex(fill: () => void): void {
+    this.db.exec('DROP INDEX peers_names');
+    fill();
+    this.db.exec(NAMES_INDEX);
+  }
+
   count(): number {
     return this.s.count.get()?.value ?? 0;
   }
@@ -256,6 +271,11 @@ export function loadSqliteDriver(): SqliteDriver {
   } catch {
     return { Database: require('better-sqlite3') as typeof BetterSqlite3 };
   }
+}
+
+/** True for SQLite's refusal of a print name another row holds (the unique index). */
+export function isNamesClash(e: unknown): boolean {
+  return (e as { code?: unknown } | undefined)?.code === 'SQLITE_CONSTRAINT_UNIQUE';
 }
 
 /**

@@ -1,11 +1,17 @@
 // A first big write into an empty peers.sqlite goes through a rollback journal (the WAL would take
 // every page twice) and the file is in WAL mode again afterwards; with another connection open the
 // mode can not change and the write goes through the WAL as before. Either way every row lands.
+// Such a write also builds the print-name index once, at the end: the index is there afterwards
+// and still keeps names unique, and a clash (which one overlay never holds) rolls the write back
+// and writes it again row by row, the second holder of the name renamed.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadSqliteDriver, SqliteDb } from '../../src/store/sqlite-db.js';
+import { isNamesClash, loadSqliteDriver, SqliteDb } from '../../src/store/sqlite-db.js';
+import { SqliteBackend } from '../../src/store/sqlite-backend.js';
+import type { Changes } from '../../src/store/backend.js';
+import type { PeerRecord } from '../../src/peers/types.js';
 
 const dirs: string[] = [];
 afterAll(() => {
@@ -52,5 +58,57 @@ describe('sqlite: a first big write', () => {
     expect((other.db.prepare('SELECT count(*) AS n FROM peers').get() as { n: number }).n).toBe(60_000);
     db.close();
     other.close();
+  });
+});
+
+function user(i: number, printName: string): PeerRecord {
+  return { kind: 'user', id: i, usernames: [`u_${i}`], printName, sources: ['import'], firstSeen: 1, lastSeen: 1, firstName: 'Same', updatedAt: 10 };
+}
+
+function indexes(db: SqliteDb): string[] {
+  return (db.db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'peers' AND sql IS NOT NULL").all() as { name: string }[]).map((r) => r.name);
+}
+
+describe('sqlite: the print-name index of a first big write', () => {
+  it('is built at the end, used by lookups and keeps names unique afterwards', async () => {
+    const f = file();
+    const backend = new SqliteBackend(f);
+    const index = await backend.open(() => {});
+    const changes: Changes = { peers: new Map(), state: new Map() };
+    for (let i = 1; i <= 60_000; i++) changes.peers.set(`user:${i}`, user(i, `Same#${i}`));
+    await backend.apply(changes, 20);
+    expect(index.byPrintName('Same#59999')?.id).toBe(59_999);
+    await backend.close();
+    const db = new SqliteDb(loadSqliteDriver(), f);
+    expect(indexes(db)).toEqual(['peers_names']);
+    const plan = db.db.prepare("EXPLAIN QUERY PLAN SELECT key FROM peers WHERE pn_lower = 'same#7' AND print_name = 'Same#7'").all() as { detail: string }[];
+    expect(plan.map((p) => p.detail).join(' ')).toContain('peers_names');
+    let refused: unknown;
+    try {
+      db.s.upsertPeer.run('user:999999', 'Same#7', 'same#7', 1, '{}');
+    } catch (e) {
+      refused = e;
+    }
+    expect(isNamesClash(refused)).toBe(true);
+    db.close();
+  });
+
+  it('that clashes rolls back, and the write goes again row by row with the clash renamed', async () => {
+    const f = file();
+    const backend = new SqliteBackend(f);
+    const index = await backend.open(() => {});
+    const changes: Changes = { peers: new Map(), state: new Map() };
+    for (let i = 1; i <= 60_000; i++) changes.peers.set(`user:${i}`, user(i, i === 2 ? 'Same#1' : `Same#${i}`));
+    await backend.apply(changes, 20);
+    expect(index.size).toBe(60_000);
+    expect(index.get('user:1')?.printName).toBe('Same#1');
+    const second = index.get('user:2')?.printName;
+    expect(second).toMatch(/^Same(#\d+)?$/);
+    expect(second).not.toBe('Same#1');
+    await backend.close();
+    const db = new SqliteDb(loadSqliteDriver(), f);
+    expect(indexes(db)).toEqual(['peers_names']);
+    expect((db.db.prepare('SELECT count(DISTINCT print_name) AS n FROM peers').get() as { n: number }).n).toBe(60_000);
+    db.close();
   });
 });
