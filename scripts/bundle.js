@@ -87,6 +87,32 @@ async function bundle(outdir) {
   await buildGramjs(build, outdir, gramjsModules, common, out);
 }
 
+/**
+ * The small chunks esbuild shared between the store and other lazy parts join main: nearly every
+ * command opens the store, and each file is another millisecond of ESM loading (an offline
+ * resolve loaded 10 files: main, the store's 3 and its 6 shared chunks of 1-17 KB). The store's
+ * own files stay lazy (`help`, `version` never open it).
+ */
+function intoMain(input) {
+  let reach;
+  return (id, { getModuleIds, getModuleInfo }) => {
+    if (!reach) {
+      reach = new Set([input]);
+      const store = [...getModuleIds()].find((d) => /\/store-[A-Z0-9]+\.js$/.test(d));
+      const walk = (m) => {
+        for (const d of getModuleInfo(m)?.importedIds ?? []) {
+          if (reach.has(d) || !/\/chunk-[A-Z0-9]+\.js$/.test(d)) continue;
+          if ((getModuleInfo(d)?.code?.length ?? 0) > 20_000) continue;
+          reach.add(d);
+          walk(d);
+        }
+      };
+      if (store) walk(store);
+    }
+    return reach.has(id) ? 'main' : undefined;
+  };
+}
+
 /** Rollup's pass over esbuild's chunks (see the top): the same code, in fewer files. */
 async function rechunk(input, outdir) {
   const pass = await rollup({
@@ -105,6 +131,7 @@ async function rechunk(input, outdir) {
     format: 'es',
     entryFileNames: '[name].js',
     chunkFileNames: '[name].js',
+    manualChunks: intoMain(input),
     // Some of ink's dependencies are CommonJS and call require() (esbuild's __require looks for one).
     banner: "import { createRequire as __tgshCreateRequire } from 'node:module'; const require = __tgshCreateRequire(import.meta.url);",
   });
