@@ -79,12 +79,12 @@ export class SqliteBackend implements PeerBackend {
     this.index?.reset();
   }
 
-  /** The changes into the file; `bulk`: a big write, which into an empty file builds the print-name index once, at the end. */
-  private write(sql: SqliteDb, changes: Changes, now: number, bulk: boolean): void {
+  /** The changes into the file; with `deferIndex`, an empty file gets its print-name index once, at the end. */
+  private write(sql: SqliteDb, changes: Changes, now: number, deferIndex: boolean): void {
     // Under the write lock: a file with no peers and no tombstones holds nothing to merge with
     // (a first import, a migration), so the per-record reads are skipped.
     const empty = sql.count() === 0 && sql.s.tombCount.get()?.n === 0;
-    if (empty && bulk) sql.fillWithoutNamesIndex(() => this.writeRows(sql, changes, now, true));
+    if (empty && deferIndex) sql.fillWithoutNamesIndex(() => this.writeRows(sql, changes, now, true));
     else this.writeRows(sql, changes, now, empty);
   }
 
@@ -117,7 +117,7 @@ export class SqliteBackend implements PeerBackend {
         s.upsertPeer.run(key, name, name.toLowerCase(), t, JSON.stringify(rec));
       } catch (e) {
         // Another peer holds the name in the file: this one takes the next free one.
-        if ((e as { code?: string }).code !== 'SQLITE_CONSTRAINT_UNIQUE') throw e;
+        if (!isNamesClash(e)) throw e;
         const base = printNameBaseOf({ cls, id: ch.id, firstName: ch.firstName, lastName: ch.lastName, title: ch.title });
         name = uniquePrintName(base, (n) => {
           const h = sql.keyOfPrintName(n);

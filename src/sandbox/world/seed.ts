@@ -35,37 +35,33 @@ export function seedUpdates(w: WorldCore): void {
   type Ev = { at: number; order: number; run: () => void };
   const evs: Ev[] = [];
   let order = 0;
+  // In time order; what happened at the same second, in the order found.
+  const later = (at: number, run: () => void): void => {
+    evs.push({ at, order: order++, run });
+  };
   for (const r of w.relations) {
     const user = w.users.get(r.user);
     const bot = w.bots.get(r.bot);
     if (!user || !bot) continue;
     const c: WorldChat = { type: 'private', id: user.id, user };
-    if (r.started_at !== undefined) {
-      const at = r.started_at;
-      evs.push({
-        at,
-        order: order++,
-        run: () => {
-          const text = r.start_payload ? `/start ${r.start_payload}` : '/start';
-          const msg = w.addMessage(bot.id, c, { from: w.botApiUser(user), date: at, text, entities: detectEntities(text) });
-          w.pushUpdate(bot.id, 'message', msg);
-        },
+    const started = r.started_at;
+    if (started !== undefined) {
+      later(started, () => {
+        const text = r.start_payload ? `/start ${r.start_payload}` : '/start';
+        const msg = w.addMessage(bot.id, c, { from: w.botApiUser(user), date: started, text, entities: detectEntities(text) });
+        w.pushUpdate(bot.id, 'message', msg);
       });
     }
-    if (r.blocked_at !== undefined) {
-      const at = r.blocked_at;
-      evs.push({
-        at,
-        order: order++,
-        run: () => {
-          w.pushUpdate(bot.id, 'my_chat_member', {
-            chat: w.botApiChat(c),
-            from: w.botApiUser(user),
-            date: at,
-            old_chat_member: { user: w.botApiUser(bot), status: 'member' },
-            new_chat_member: { user: w.botApiUser(bot), status: 'kicked', until_date: 0 },
-          });
-        },
+    const blocked = r.blocked_at;
+    if (blocked !== undefined) {
+      later(blocked, () => {
+        w.pushUpdate(bot.id, 'my_chat_member', {
+          chat: w.botApiChat(c),
+          from: w.botApiUser(user),
+          date: blocked,
+          old_chat_member: { user: w.botApiUser(bot), status: 'member' },
+          new_chat_member: { user: w.botApiUser(bot), status: 'kicked', until_date: 0 },
+        });
       });
     }
   }
