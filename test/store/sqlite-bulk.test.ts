@@ -112,3 +112,24 @@ describe('sqlite: the print-name index of a first big write', () => {
     db.close();
   });
 });
+
+describe('sqlite: page size', () => {
+  it('is 8 KB in a new file; a file made with 4 KB pages keeps them and opens as before', () => {
+    const driver = loadSqliteDriver();
+    const fresh = new SqliteDb(driver, file());
+    expect(fresh.db.pragma('page_size', { simple: true })).toBe(8192);
+    bulk(fresh, 10);
+    fresh.db.close();
+
+    const old = file();
+    const made = new driver.Database(old);
+    made.pragma('page_size = 4096');
+    made.exec('CREATE TABLE t(x)');
+    made.close();
+    const db = new SqliteDb(driver, old);
+    expect(db.db.pragma('page_size', { simple: true })).toBe(4096);
+    bulk(db, 10);
+    expect(db.db.prepare('SELECT count(*) AS n FROM peers').get()).toEqual({ n: 10 });
+    db.db.close();
+  });
+});
