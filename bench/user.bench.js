@@ -114,12 +114,17 @@ timeRun([bin, ...flags, '-e', 'resolve_username alice_started', '-e', '[x100] ms
 const RUNS = 30;
 const resolves = [];
 const histories = [];
+const resolve = () => timeRun([bin, ...flags, '-e', 'resolve_username --force alice_started']);
+const read = () => timeRun([bin, ...flags, '-e', 'history @alice_started 100']);
 for (let i = 0; i < RUNS + 2; i++) {
-  const resolve = () => timeRun([bin, ...flags, '-e', 'resolve_username --force alice_started']);
-  const read = () => timeRun([bin, ...flags, '-e', 'history @alice_started 100']);
   let o, h;
-  if (i % 2 === 0) (o = resolve()), (h = read());
-  else (h = read()), (o = resolve());
+  if (i % 2 === 0) {
+    o = resolve();
+    h = read();
+  } else {
+    h = read();
+    o = resolve();
+  }
   if (o.stdout !== 'Alice Started\n') throw new Error(`wrong resolve answer ${o.stdout}`);
   if (h.stdout.trimEnd().split('\n').length !== 100) throw new Error('history did not show 100 messages');
   if (i >= 2) {

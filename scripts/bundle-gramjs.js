@@ -362,7 +362,7 @@ function patchTl() {
 /** Every patched file of the telegram package (path relative to it -> contents); warns for those skipped. */
 function gramjsPatches() {
   const files = new Map();
-  const skipped = (what, reason) => console.warn(`bundle: GramJS start-up patch for ${what} skipped: ${reason} (update scripts/bundle-gramjs.js)`);
+  const skipped = (what, reason) => console.warn(`bundle: GramJS patch for ${what} skipped: ${reason} (update scripts/bundle-gramjs.js)`);
   const tl = patchTl();
   if (tl.files) for (const [f, c] of tl.files) files.set(f, c);
   else skipped('telegram/tl/api.js', tl.reason);
@@ -379,7 +379,7 @@ function gramjsPatches() {
   return files;
 }
 
-/** The esbuild plugin that applies patches 1 and 2 to GramJS's modules. */
+/** The esbuild plugin that applies patches 1, 2 and 4 to GramJS's modules. */
 export function gramjsStartupPlugin() {
   const patches = gramjsPatches();
   const prefix = PKG + sep;
@@ -397,7 +397,7 @@ export function gramjsStartupPlugin() {
       });
       b.onEnd((result) => {
         if (result.errors.length > 0) return;
-        for (const file of patches.keys()) if (!loaded.has(file)) console.warn(`bundle: GramJS start-up patch for telegram/${file} not used: the file was not bundled`);
+        for (const file of patches.keys()) if (!loaded.has(file)) console.warn(`bundle: GramJS patch for telegram/${file} not used: the file was not bundled`);
       });
     },
   };

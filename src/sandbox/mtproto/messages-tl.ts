@@ -130,7 +130,7 @@ export function tlMessage(m: AccountMessage, dcId: number): Api.Message {
     entities: m.entities.length ? entitiesToTl(m.entities) : undefined,
     media: tlMedia(m.media, dcId),
     replyTo: m.replyTo === undefined ? undefined : new Api.MessageReplyHeader({ replyToMsgId: m.replyTo }),
-    fwdFrom: m.fwdFrom ? new Api.MessageFwdHeader({ fromId: new Api.PeerUser({ userId: big(m.fwdFrom.from) }), date: m.fwdFrom.date }) : undefined,
+    fwdFrom: m.fwdFrom ? new Api.MessageFwdHeader({ fromId: peerUser(m.fwdFrom.from), date: m.fwdFrom.date }) : undefined,
     editDate: m.editDate,
   });
 }
@@ -196,7 +196,7 @@ export function tlPushedUpdates(world: World, e: AccountEvent, dcId: number): Ap
       pts: e.pts,
       ptsCount: e.ptsCount,
       date: m.date,
-      fwdFrom: m.fwdFrom ? new Api.MessageFwdHeader({ fromId: new Api.PeerUser({ userId: big(m.fwdFrom.from) }), date: m.fwdFrom.date }) : undefined,
+      fwdFrom: m.fwdFrom ? new Api.MessageFwdHeader({ fromId: peerUser(m.fwdFrom.from), date: m.fwdFrom.date }) : undefined,
       replyTo: m.replyTo === undefined ? undefined : new Api.MessageReplyHeader({ replyToMsgId: m.replyTo }),
       entities: m.entities.length ? entitiesToTl(m.entities) : undefined,
     });
