@@ -1,6 +1,6 @@
 // The sqlite backend at scale (issue 14): it makes its own data. 1,000,000 peers imported by one
 // `tgsh --store sqlite -e 'import FILE'`; then new processes that answer from that store
-// (`[offline] resolve_username user_999999`, `forget @user_N`) against `tgsh -e version` (the
+// (`[offline] resolve_username user_999999`, `forget @user_N`; 15 rounds after 2 not counted) against `tgsh -e version` (the
 // cost of starting tgsh at all), as ratios of medians; their peak resident memory; and 100,000
 // peers added in one command (upserts + one flush) through the store API. Build first.
 //   node bench/store-scale.bench.js        (or: npm run bench -- store-scale)
@@ -23,7 +23,9 @@ import { findPostgresBin, startPostgres } from './pg-cluster.js';
 
 const N = Number(process.env.TGSH_BENCH_SCALE_N ?? 1_000_000);
 const ADD_N = 100_000;
-const RUNS = 9;
+/** Counted rounds of version / resolve / forget, after WARMUP rounds not counted (the file just written, cold caches). */
+const RUNS = 15;
+const WARMUP = 2;
 const root = fileURLToPath(new URL('..', import.meta.url));
 const BIN = join(root, 'bin', 'tgsh.js');
 const PROBE = join(root, 'bench', 'rss-probe.mjs');
@@ -106,16 +108,18 @@ async function sqlitePart() {
     const resolve = [];
     const forget = [];
     const rss = [];
-    for (let k = 0; k < RUNS; k++) {
-      base.push(tgsh(home, ['-e', 'version']).ms);
+    for (let k = 0; k < WARMUP + RUNS; k++) {
+      const counted = k >= WARMUP;
+      const v = tgsh(home, ['-e', 'version']).ms;
       const r = tgsh(home, ['-e', '[offline] resolve_username user_999999']);
       if (r.stdout.startsWith('FAIL') || r.stdout.trim() === '') throw new Error(`resolve did not find the peer: ${r.stdout} ${r.stderr}`);
-      resolve.push(r.ms);
-      rss.push(r.rssMb);
       const f = tgsh(home, ['-e', `forget @user_${5 + k * 20}`]);
       if (!f.stdout.includes('SUCCESS')) throw new Error(`forget failed: ${f.stdout} ${f.stderr}`);
+      rss.push(r.rssMb, f.rssMb);
+      if (!counted) continue;
+      base.push(v);
+      resolve.push(r.ms);
       forget.push(f.ms);
-      rss.push(f.rssMb);
     }
     const b = median(base);
     report('tgsh -e version (new process, baseline)', b, 'ms');
