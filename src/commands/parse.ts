@@ -109,6 +109,8 @@ function applyModifier(token: string, m: Modifiers): string | undefined {
     m.reply = Number(reply[1]);
     return;
   }
+  const numbered = /^(topic|reply)=(.*)$/.exec(inner);
+  if (numbered) return `[${numbered[1]}=${printable(numbered[2])}]: give ${numbered[1] === 'topic' ? "the topic's id" : 'the id of the message to answer'}, a whole number (as [${numbered[1]}=42])`;
   const times = /^x(\d{1,6})$/.exec(inner);
   if (times) {
     const n = Number(times[1]);

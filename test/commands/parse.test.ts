@@ -126,7 +126,9 @@ describe('parseLine: modifiers', () => {
     ['[bogus] msg @a hi', "unknown modifier '[bogus]'"],
     ['[x0] msg @a hi', '[x0]: the repeat count must be 1 to 100'],
     ['[x1000] msg @a hi', '[x1000]: the repeat count must be 1 to 100'],
-    ['[reply=abc] msg @a hi', "unknown modifier '[reply=abc]'"],
+    ['[reply=abc] msg @a hi', '[reply=abc]: give the id of the message to answer, a whole number (as [reply=42])'],
+    ['[topic=abc] msg @a hi', "[topic=abc]: give the topic's id, a whole number (as [topic=42])"],
+    ['[topic=] msg @a hi', "[topic=]: give the topic's id, a whole number (as [topic=42])"],
     ['[offline]', 'can not parse line: a command must follow the modifiers'],
     ['[offline msg', "can not parse modifier '[offline'"],
   ])('%s', (line, message) => {
