@@ -22,8 +22,14 @@ export const stats: CommandSpec = {
     'that needs Telegram; before, they read "sandbox (starts on first use)"). Otherwise the settings in use, from flags and environment or saved',
     "in the profile ('settings --save-credentials'; saved_credentials lists which). Never connects.",
   ].join('\n'),
-  run(ctx) {
+  async run(ctx) {
     const c = ctx.config;
+    // The saved login is in the profile's store: opened (no network) so that a first `stats`
+    // names it, and the default identity, as every later one does.
+    let storeError: string | undefined;
+    await ctx.services.store((t) => ctx.notice(t)).catch((e: unknown) => {
+      storeError = e instanceof Error ? e.message : String(e);
+    });
     return {
       kind: 'fields',
       fields: [
@@ -33,7 +39,7 @@ export const stats: CommandSpec = {
         ['mode', ctx.mode],
         ['sandbox', c.sandbox],
         ...(c.sandbox ? sandboxFields(ctx) : configuredFields(ctx)),
-        ['logged_in', ctx.services.identity() ?? 'not logged in'],
+        ['logged_in', ctx.services.identity() ?? (storeError ? `unknown (the peer store did not open: ${storeError})` : 'not logged in')],
         ['acting', actingDescription(ctx, c.sandbox || (c.botToken ?? savedTelegram(ctx.services.paths).botToken) !== undefined)],
       ],
     };

@@ -131,6 +131,13 @@ describe('the bot and the user on one profile', () => {
     expect(bad).toMatchObject({ kind: 'fail', code: 38 });
   });
 
+  it('stats as the first command of a run names the saved login and the default it makes', async () => {
+    const s = await session({ noBot: true });
+    const next = await s.reopen();
+    open.push(next);
+    expect((await next.json('stats'))[0]).toMatchObject({ logged_in: 'Example @example_user (user #191322468)', acting: 'user (default: no bot token, a user is logged in)' });
+  });
+
   it('a bot asked for history, dialogs by read marks, or to schedule: the FAIL names the user identity', async () => {
     const s = await session();
     for (const line of ['history @alice_started', '[as=bot] history @alice_started 5', '[as=bot] mark_read @alice_started', '[as=bot] search @alice_started x']) {
