@@ -35,7 +35,7 @@ export const fwd: CommandSpec = {
       const runs = typeof to === 'number' ? forwardRuns(refs) : refs.map((r) => ({ chatId: r.chatId, messageIds: [r.messageId] }));
       for (const run of runs) {
         if (run.messageIds.length === 1 || typeof to !== 'number') {
-          const sent = await botCall(ctx, 'fwd', (api) => api.forwardMessage(to, run.chatId, run.messageIds[0]!, options), target);
+          const sent = await botCall(ctx, 'fwd', (api) => api.forwardMessage(to, run.chatId, run.messageIds[0], options), target);
           out.push(botSent(sent, '[forwarded]'));
           continue;
         }
