@@ -1,5 +1,6 @@
 // fwd <peer> <msg-id>+: forwards messages to a peer. As the user: messages.forwardMessages (plain
-// ids of its box, or permanent ids); as the bot: forwardMessage per message (permanent ids).
+// ids of its box, or permanent ids); as the bot (permanent ids): one forwardMessages for several
+// messages of one chat in increasing order, forwardMessage for a single one.
 
 import type { PeerRef } from '../peers/ref.js';
 import type { PeerRecord } from '../peers/types.js';
@@ -25,11 +26,36 @@ export const fwd: CommandSpec = {
       const { prepare } = await import('./sending.js');
       const target = (await prepare(ctx, input, 'fwd')).to;
       const to = target.target.chatId;
+      const refs = [];
+      for (const raw of ids) refs.push(await botMessage(raw));
+      const { forwardRuns, isMessageIdList } = await import('../telegram/botapi/forward.js');
+      const options = { disable_notification: ctx.modifiers.silent, message_thread_id: ctx.modifiers.topic };
       const out: Result[] = [];
-      for (const raw of ids) {
-        const ref = await botMessage(raw);
-        const sent = await botCall(ctx, 'fwd', (api) => api.forwardMessage(to, ref.chatId, ref.messageId, { disable_notification: ctx.modifiers.silent, message_thread_id: ctx.modifiers.topic }), target);
-        out.push(botSent(sent, '[forwarded]'));
+      // A chat known only by its @name (no numeric id for the answers): one forwardMessage each, as before.
+      const runs = typeof to === 'number' ? forwardRuns(refs) : refs.map((r) => ({ chatId: r.chatId, messageIds: [r.messageId] }));
+      for (const run of runs) {
+        if (run.messageIds.length === 1 || typeof to !== 'number') {
+          const sent = await botCall(ctx, 'fwd', (api) => api.forwardMessage(to, run.chatId, run.messageIds[0], options), target);
+          out.push(botSent(sent, '[forwarded]'));
+          continue;
+        }
+        const { UnexpectedAnswer } = await import('../telegram/botapi/answers.js');
+        const sent = await botCall(
+          ctx,
+          'fwd',
+          async (api) => {
+            const r: unknown = await api.forwardMessages(to, run.chatId, run.messageIds, options);
+            if (!isMessageIdList(r)) throw new UnexpectedAnswer('forwardMessages');
+            return r;
+          },
+          target,
+        );
+        // forwardMessages answers only the new ids: the chat is the one written in, the time now.
+        const date = Math.floor(Date.now() / 1000);
+        for (const m of sent) out.push({ kind: 'sent', message: { messageId: m.message_id, chatId: to, date, out: true, chatName: target.name, text: '[forwarded]' } });
+        const missed = run.messageIds.length - sent.length;
+        // Telegram leaves out what it can not forward (gone, protected, a service message) and says nothing.
+        if (missed > 0) ctx.notice(`tgsh: fwd: ${missed} of ${run.messageIds.length} messages were not forwarded (not there, protected, or a service message)`);
       }
       return out;
     }

@@ -38,7 +38,8 @@ async function start(services: Services, notice: Notice, isDone: () => boolean):
   const settings = await services.telegram(notice);
   if (store.credentials.identity()?.kind !== 'user' || settings.apiId === undefined || isDone()) return false;
   const [account, { UserUpdates }] = await Promise.all([services.user(notice), import('../telegram/user/updates.js')]);
-  const live = new UserUpdates(account, { publish: (e) => services.events.publish(e), notice });
+  // Marked as the user's: the hub shows a message the bot received too only once.
+  const live = new UserUpdates(account, { publish: (e) => services.events.publish({ ...e, via: 'user' }), notice });
   services.onClose(() => live.stop());
   await live.start();
   return true;

@@ -1,6 +1,7 @@
-// forwardMessage, editMessageText and deleteMessage: what a bot does with messages already in a
-// chat, with Telegram's rules and description texts. Deleted messages keep their place (message
-// ids are box indexes); the users' own boxes (their MTProto sessions) follow edits and deletions.
+// forwardMessage, editMessageText, deleteMessage and deleteMessages: what a bot does with messages
+// already in a chat, with Telegram's rules and description texts. Deleted messages keep their place
+// (message ids are box indexes); the users' own boxes (their MTProto sessions) follow edits and
+// deletions. The plural forwards and the copies are in forwards.ts.
 
 import type { BotApiMessage, BotApiMessageOrigin } from '../world/botapi-types.js';
 import { codePointLength, mergeEntities, trimFormatted } from '../world/text-entities.js';
@@ -9,7 +10,7 @@ import { authorFields, formatted, limit, linkPreview, replyMarkup, resolveChat, 
 import { Errors, badRequest } from './errors.js';
 
 /** What a forward carries over: the content, never the reply, the keyboard or the thread. */
-const CONTENT_KEYS = ['text', 'entities', 'link_preview_options', 'photo', 'document', 'video', 'audio', 'caption', 'caption_entities'] as const;
+export const CONTENT_KEYS = ['text', 'entities', 'link_preview_options', 'photo', 'document', 'video', 'audio', 'caption', 'caption_entities'] as const;
 
 /** Telegram lets a bot delete a message only while it is less than 48 hours old. */
 export const DELETE_WINDOW_SECONDS = 48 * 3600;
@@ -20,11 +21,37 @@ function messageId(ctx: MethodContext): number {
   return id;
 }
 
+/** Telegram's bound on message_ids of deleteMessages, forwardMessages and copyMessages. */
+export const MAX_MESSAGE_IDS = 100;
+
+/**
+ * `message_ids`: a JSON array of 1 to 100 positive 32-bit ids (numbers, or strings of digits), read
+ * the way telegram-bot-api's get_message_ids reads it, with its texts.
+ */
+export function messageIds(ctx: MethodContext): number[] {
+  const { params } = ctx;
+  if (!params.has('message_ids')) throw Errors.messageIdsEmpty();
+  const list = params.json<unknown>('message_ids', 'message_ids');
+  if (!Array.isArray(list)) throw badRequest('expected an Array of message identifiers');
+  if (list.length > MAX_MESSAGE_IDS) throw badRequest('too many message identifiers specified');
+  const ids: number[] = [];
+  for (const v of list) {
+    if (typeof v !== 'number' && typeof v !== 'string') throw badRequest('message identifier must be a Number');
+    const text = String(v).trim();
+    const n = /^-?[0-9]+$/.test(text) ? Number(text) : NaN;
+    if (!Number.isSafeInteger(n) || n > 2 ** 31 - 1 || n < -(2 ** 31)) throw badRequest("can't parse message identifier as a Number");
+    if (n <= 0) throw badRequest('invalid message identifier specified');
+    ids.push(n);
+  }
+  if (ids.length === 0) throw Errors.messageIdsEmpty();
+  return ids;
+}
+
 /**
  * Where a message first came from: a forward keeps the origin it had; a channel post names the
  * channel and its post; an anonymous admin (sender_chat) the chat; anything else its sender.
  */
-function originOf(m: BotApiMessage): BotApiMessageOrigin | undefined {
+export function originOf(m: BotApiMessage): BotApiMessageOrigin | undefined {
   if (m.forward_origin) return m.forward_origin;
   if (m.chat.type === 'channel') return { type: 'channel', chat: m.chat, message_id: m.message_id, date: m.date };
   if (m.sender_chat) return { type: 'chat', sender_chat: m.sender_chat, date: m.date };
@@ -32,7 +59,7 @@ function originOf(m: BotApiMessage): BotApiMessageOrigin | undefined {
 }
 
 /** The fields Telegram still sends beside forward_origin (forward_from, forward_date ...). */
-function legacyForward(o: BotApiMessageOrigin): Pick<BotApiMessage, 'forward_from' | 'forward_from_chat' | 'forward_from_message_id' | 'forward_date'> {
+export function legacyForward(o: BotApiMessageOrigin): Pick<BotApiMessage, 'forward_from' | 'forward_from_chat' | 'forward_from_message_id' | 'forward_date'> {
   switch (o.type) {
     case 'user':
       return { forward_from: o.sender_user, forward_date: o.date };
@@ -105,7 +132,7 @@ function editMessageText(ctx: MethodContext): BotApiMessage {
  * supergroup, channel or topic; in a private chat both sides' messages; in a group or channel an
  * administrator's bot any message, another bot its own (a channel's posts need an administrator).
  */
-function mayDelete(ctx: MethodContext, c: WorldChat, m: BotApiMessage): boolean {
+export function mayDelete(ctx: MethodContext, c: WorldChat, m: BotApiMessage): boolean {
   const { world, bot } = ctx;
   if (m.supergroup_chat_created || m.forum_topic_created) return false;
   if (world.now() - m.date >= DELETE_WINDOW_SECONDS) return false;
@@ -124,4 +151,23 @@ function deleteMessage(ctx: MethodContext): boolean {
   return true;
 }
 
-export const MESSAGE_METHODS: Record<string, MethodFn> = { forwardMessage, editMessageText, deleteMessage };
+/**
+ * deleteMessages: ids that are not there (never were, or deleted) are skipped, as Telegram skips
+ * them; one that is there but may not be deleted fails the whole call, nothing deleted (what
+ * telegram-bot-api does: TDLib's deleteMessages checks every message before deleting any).
+ */
+function deleteMessages(ctx: MethodContext): boolean {
+  const { world, bot } = ctx;
+  const ids = messageIds(ctx);
+  const c = resolveChat(ctx, 'edit');
+  const found: BotApiMessage[] = [];
+  for (const id of ids) {
+    const m = world.findMessage(bot.id, c, id);
+    if (m && !found.includes(m)) found.push(m);
+  }
+  if (found.some((m) => !mayDelete(ctx, c, m))) throw Errors.cantDelete();
+  for (const m of found) world.deleteMessage(m);
+  return true;
+}
+
+export const MESSAGE_METHODS: Record<string, MethodFn> = { forwardMessage, editMessageText, deleteMessage, deleteMessages };

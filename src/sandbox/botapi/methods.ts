@@ -22,6 +22,7 @@ import {
 } from './context.js';
 import { ApiError, Errors, badRequest } from './errors.js';
 import { imageSize } from './images.js';
+import { FORWARD_METHODS } from './forwards.js';
 import { MESSAGE_METHODS } from './messages.js';
 import type { UploadedFile } from './multipart.js';
 
@@ -388,6 +389,7 @@ export const METHODS: Record<string, MethodFn> = {
   },
   answerCallbackQuery,
   ...MESSAGE_METHODS,
+  ...FORWARD_METHODS,
 };
 
 /** Methods by lower-case name (Telegram's method names are case-insensitive). */

@@ -271,6 +271,12 @@ const MESSAGE_REFUSALS: Array<[pattern: RegExp, meaning: string, hint: string, s
     "check the message id: a permanent id (the 'id' of --json answers) names its chat and its number there",
   ],
   [/message can't be forwarded/i, 'that message may not be forwarded (protected content, or a service message)', 'send its text with msg instead'],
+  [/messages can't be forwarded/i, 'none of those messages may be forwarded (protected content, or service messages)', 'send their text with msg instead'],
+  [
+    /there are no messages to forward/i,
+    'none of those messages is there (deleted, or not in that chat)',
+    "check the message ids: a permanent id (the 'id' of --json answers) names its chat and its number there",
+  ],
   [/message can't be edited/i, 'the bot can edit only messages it sent', "act as the user ([as=user]) to edit the account's own messages"],
   [/there is no text in the message to edit/i, 'that message has no text to edit (a file or a photo)', 'delete_msg it and send it again'],
   [/message is not modified/i, 'the message has this text already: nothing changed', 'give a different text', true],

@@ -68,6 +68,9 @@ export function incomingEvent(store: PeerStore, me: BotIdentity, msg: IncomingMe
   const { text, service } = messageText(m);
   const edited = msg.kind.startsWith('edited_');
   const priv = m.chat.type === 'private';
+  // With a user logged in, its own private messages are live too and read just like these: the
+  // bot's are marked (JSON tells them apart by `to` as it is).
+  const mark = priv && store.credentials.identity()?.kind === 'user' ? '[to the bot] ' : '';
   const isChannelPost = msg.kind.endsWith('channel_post');
   const view: MessageView = {
     messageId: m.message_id,
@@ -76,7 +79,7 @@ export function incomingEvent(store: PeerStore, me: BotIdentity, msg: IncomingMe
     out: false,
     chatName: displayName(priv && from ? from : chat),
     fromName: priv || isChannelPost ? undefined : from ? displayName(from) : undefined,
-    text: edited ? `[edited] ${text}` : text,
+    text: `${mark}${edited ? '[edited] ' : ''}${text}`,
   };
-  return { event: 'message', view, from: from ?? chat, to: priv ? botRecord(store, me) : chat, service, edited, text };
+  return { event: 'message', view, from: from ?? chat, to: priv ? botRecord(store, me) : chat, service, edited, text, via: 'bot' };
 }

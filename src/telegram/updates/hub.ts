@@ -1,8 +1,10 @@
 // Incoming events fanned out to whoever listens: the shell's transcript, each daemon connection
 // that sent main_session, a `listen` command. A listener that throws is dropped, never the others.
+// A message both the bot and the logged-in user received is published once (both-ends.ts).
 
 import type { ConsentState, PeerRecord } from '../../peers/types.js';
 import type { MessageView } from '../../peers/message.js';
+import { BothEnds } from './both-ends.js';
 
 /** An incoming message, as stored peers name it (the formatters make telegram-cli's line or JSON of it). */
 export interface MessageEvent {
@@ -12,8 +14,10 @@ export interface MessageEvent {
   to: PeerRecord;
   service: boolean;
   edited: boolean;
-  /** The text without the `[edited]` mark the line shows. */
+  /** The text without the marks the line shows (`[edited]`, `[to the bot]`). */
   text: string;
+  /** Who received it: the bot (its updates) or the logged-in user (MTProto); absent: not said. */
+  via?: 'bot' | 'user';
 }
 
 /** A user started, stopped or blocked the bot (learned from its updates; the consent ledger has it already). */
@@ -31,6 +35,7 @@ export type EventListener = (e: TgshEvent) => void;
 
 export class EventHub {
   private readonly listeners = new Set<EventListener>();
+  private readonly bothEnds = new BothEnds();
 
   /** Adds a listener; the function returned removes it. */
   subscribe(fn: EventListener): () => void {
@@ -43,6 +48,7 @@ export class EventHub {
   }
 
   publish(e: TgshEvent): void {
+    if (e.event === 'message' && this.bothEnds.isSecondCopy(e)) return;
     for (const fn of [...this.listeners]) {
       try {
         fn(e);
