@@ -9,7 +9,7 @@ import type { MtprotoServer } from '../../../src/sandbox/mtproto/index.js';
 import { defaultWorldData } from '../../../src/sandbox/world/default-world.js';
 import { World } from '../../../src/sandbox/world/world.js';
 import { invokeWithTimeout, type MtprotoClient } from '../../../src/telegram/mtproto/index.js';
-import { ALICE, bigId, CAROL, DORA, EXAMPLE, ids, inputUser, loginAs, randomId, send, texts } from './account-helpers.js';
+import { ALICE, bigId, CAROL, DORA, EXAMPLE, ids, inputUser, loginAs, randomId, send, texts, UpdateCatcher } from './account-helpers.js';
 import { Api, Cleanup, failure, long, startTestServer } from './helpers.js';
 import { pngHeader as png } from '../../helpers/images.js';
 
@@ -39,12 +39,18 @@ let server: MtprotoServer;
 let me: MtprotoClient;
 let carol: MtprotoClient;
 let dora: MtprotoClient;
+let myUpdates: UpdateCatcher;
+let carolsUpdates: UpdateCatcher;
+let dorasUpdates: UpdateCatcher;
 
 beforeAll(async () => {
   server = cleanup.server(await startTestServer({ world: channelWorld() }));
   me = cleanup.client(await loginAs(server, EXAMPLE));
   carol = cleanup.client(await loginAs(server, CAROL));
   dora = cleanup.client(await loginAs(server, DORA));
+  myUpdates = new UpdateCatcher(me);
+  carolsUpdates = new UpdateCatcher(carol);
+  dorasUpdates = new UpdateCatcher(dora);
 });
 afterAll(() => cleanup.run());
 
@@ -312,5 +318,36 @@ describe('MTProto data centre: updates.getChannelDifference', () => {
     expect((d.otherUpdates[0] as Api.UpdateDeleteChannelMessages).messages).toEqual([x.id]);
     const empty = await call(carol, new Api.updates.GetChannelDifference({ channel: input(COMMUNITY), filter: new Api.ChannelMessagesFilterEmpty(), pts: d.pts, limit: 100 }));
     expect(empty).toBeInstanceOf(Api.updates.ChannelDifferenceEmpty);
+  });
+});
+
+describe("MTProto data centre: a chat's updates pushed to its members", () => {
+  const newIn = (channel: number, text: string) => (u: any) =>
+    u instanceof Api.UpdateNewChannelMessage && bigId(((u.message as Api.Message).peerId as Api.PeerChannel).channelId) === BigInt(channel) && (u.message as Api.Message).message === text;
+
+  it("a member's post reaches the other members' sessions with the chat's pts, not the poster's own", async () => {
+    const mine = await post(me, peer(COMMUNITY), 'pushed to Carol');
+    const got = await carolsUpdates.next<Api.UpdateNewChannelMessage>(newIn(COMMUNITY, 'pushed to Carol'));
+    expect((got.message as Api.Message).id).toBe(mine.id);
+    expect((got.message as Api.Message).out).toBe(false);
+    expect(got.pts).toBe((await history(carol, peer(COMMUNITY), { limit: 1 })).pts);
+    // What others write (the driver, as Alice) reaches this session too; its own post never did (pushes keep their order).
+    server.world.driver.sendToChat(ALICE, '@tgsh_chat', 'Alice, pushed');
+    const alice = await myUpdates.next<Api.UpdateNewChannelMessage>(newIn(COMMUNITY, 'Alice, pushed'));
+    expect(bigId(((alice.message as Api.Message).fromId as Api.PeerUser).userId)).toBe(BigInt(ALICE));
+    expect((myUpdates.seen as unknown[]).some(newIn(COMMUNITY, 'pushed to Carol'))).toBe(false);
+  });
+
+  it('a channel post reaches its members (not Dora, who is none); a deletion too', async () => {
+    const p = await post(me, peer(NEWS), 'a pushed post');
+    const got = await carolsUpdates.next<Api.UpdateNewChannelMessage>(newIn(NEWS, 'a pushed post'));
+    expect(got.message).toMatchObject({ post: true, out: false, id: p.id });
+    await call(me, new Api.channels.DeleteMessages({ channel: input(NEWS), id: [p.id] }));
+    const del = await carolsUpdates.next<Api.UpdateDeleteChannelMessages>((u: any) => u instanceof Api.UpdateDeleteChannelMessages && u.messages.includes(p.id));
+    expect(bigId(del.channelId)).toBe(BigInt(NEWS));
+    // Dora reads the public channel, but as no member gets nothing pushed from it (a later private message does come).
+    await send(me, inputUser(server, DORA), 'after the post');
+    await dorasUpdates.next((u: any) => u instanceof Api.UpdateShortMessage && u.message === 'after the post');
+    expect((dorasUpdates.seen as unknown[]).some(newIn(NEWS, 'a pushed post'))).toBe(false);
   });
 });

@@ -55,7 +55,14 @@ export function writableChannel(ctx: MethodContext, input: unknown, me: number):
 
 // ---- the box's state ----------------------------------------------------------------------------
 
-type ChannelEvent = { pts: number; kind: 'new'; id: number } | { pts: number; kind: 'delete'; ids: number[] };
+export type ChannelEvent = ({ kind: 'new'; id: number } | { kind: 'delete'; ids: number[] }) & {
+  pts: number;
+  ptsCount: number;
+  /** The data centre's session whose request made it (answered, not pushed to). */
+  cause?: unknown;
+};
+
+export type ChannelListener = (c: GroupChat, e: ChannelEvent) => void;
 
 interface ChannelState {
   pts: number;
@@ -64,49 +71,112 @@ interface ChannelState {
   log: ChannelEvent[];
   /** Read marks (read_inbox_max_id) by user. */
   readInbox: Map<number, number>;
+  /** While channels.deleteMessages deletes: the ids, logged as one event. */
+  batch?: number[];
 }
 
 const states = new WeakMap<World, Map<number, ChannelState>>();
+const listeners = new WeakMap<World, Set<ChannelListener>>();
 /** Who posted a broadcast channel's post over MTProto (posts carry no `from`): its `out` for them. */
 const posters = new WeakMap<BotApiMessage, number>();
+/** The session whose request is being carried out (set around the world's changes it makes). */
+let currentCause: unknown;
 
+/** Runs fn with `cause` as the session the chat events it makes come from. */
+export function causedBy<T>(cause: unknown, fn: () => T): T {
+  const before = currentCause;
+  currentCause = cause;
+  try {
+    return fn();
+  } finally {
+    currentCause = before;
+  }
+}
+
+function log(w: World, c: GroupChat, s: ChannelState, e: ChannelEvent): void {
+  s.log.push(e);
+  for (const fn of [...(listeners.get(w) ?? [])]) fn(c, e);
+}
+
+function watch(w: World): void {
+  if (listeners.has(w)) return;
+  listeners.set(w, new Set());
+  w.channelWatchers.add((chat, change) => {
+    const c = chat as GroupChat;
+    if (change.made) synced(w, c);
+    if (change.deleted) {
+      const s = synced(w, c);
+      if (s.batch) s.batch.push(change.deleted.message_id);
+      else log(w, c, s, { kind: 'delete', ids: [change.deleted.message_id], pts: ++s.pts, ptsCount: 1, cause: currentCause });
+    }
+  });
+}
+
+/** A chat's state; a new one counts what its box already holds (nothing announced). */
 function stateOf(w: World, c: GroupChat): ChannelState {
+  watch(w);
   let byChannel = states.get(w);
   if (!byChannel) states.set(w, (byChannel = new Map()));
   let s = byChannel.get(c.channel.id);
-  if (!s) byChannel.set(c.channel.id, (s = { pts: 0, top: 0, log: [], readInbox: new Map() }));
+  if (!s) {
+    const top = w.messages(c.id).at(-1)?.message_id ?? 0;
+    s = { pts: top, top, log: [], readInbox: new Map() };
+    for (let id = 1; id <= top; id++) s.log.push({ kind: 'new', id, pts: id, ptsCount: 1 });
+    byChannel.set(c.channel.id, s);
+  }
   return s;
 }
 
 /**
  * Brings the chat's pts up to its box: each message made since (by anyone: bots, the driver, the
- * Bot API side) counts one, as ids only grow. Deletions through the Bot API are not counted.
+ * Bot API side) counts one, as ids only grow; each is announced to the listeners.
  */
 function synced(w: World, c: GroupChat): ChannelState {
   const s = stateOf(w, c);
   const last = w.messages(c.id).at(-1)?.message_id ?? 0;
-  for (let id = s.top + 1; id <= last; id++) s.log.push({ pts: ++s.pts, kind: 'new', id });
-  s.top = Math.max(s.top, last);
+  while (s.top < last) log(w, c, s, { kind: 'new', id: ++s.top, pts: ++s.pts, ptsCount: 1, cause: currentCause });
   return s;
+}
+
+/**
+ * Calls fn for every event of every supergroup and channel of the world (new messages, deletions)
+ * until the returned function is called. What the boxes hold now is counted first, unannounced.
+ */
+export function watchChannels(w: World, fn: ChannelListener): () => void {
+  for (const ch of w.channels.values()) stateOf(w, w.chatById(-CHANNEL_ID_OFFSET - ch.id) as GroupChat);
+  listeners.get(w)!.add(fn);
+  return () => listeners.get(w)?.delete(fn);
 }
 
 export function channelPts(w: World, c: GroupChat): number {
   return synced(w, c).pts;
 }
 
-/** The chat's pts after a message made now (its own pts). */
+/** The pts of the event that made message `id` (its updateNewChannelMessage's). */
 export function ptsOfNew(w: World, c: GroupChat, id: number): number {
   const s = synced(w, c);
-  return s.log.find((e) => e.kind === 'new' && e.id === id)?.pts ?? s.pts;
+  for (let i = s.log.length - 1; i >= 0; i--) {
+    const e = s.log[i];
+    if (e.kind === 'new' && e.id === id) return e.pts;
+  }
+  return s.pts;
 }
 
-/** Deletes messages of the box (the Bot API side stops showing them); the chat's pts and pts_count. */
-export function deleteFromChannel(w: World, c: GroupChat, list: BotApiMessage[]): { pts: number; ptsCount: number } {
+/** Deletes messages of the box (the Bot API side stops showing them) as one event; the chat's pts and pts_count. */
+export function deleteFromChannel(w: World, c: GroupChat, list: BotApiMessage[], cause: unknown): { pts: number; ptsCount: number } {
   const s = synced(w, c);
   if (!list.length) return { pts: s.pts, ptsCount: 0 };
-  for (const m of list) w.deleteMessage(m);
-  s.pts += list.length;
-  s.log.push({ pts: s.pts, kind: 'delete', ids: list.map((m) => m.message_id) });
+  s.batch = [];
+  try {
+    for (const m of list) w.deleteMessage(m);
+  } finally {
+    const ids = s.batch;
+    s.batch = undefined;
+    if (ids.length) {
+      s.pts += ids.length;
+      log(w, c, s, { kind: 'delete', ids, pts: s.pts, ptsCount: ids.length, cause });
+    }
+  }
   return { pts: s.pts, ptsCount: list.length };
 }
 
@@ -189,8 +259,7 @@ function actionOf(c: GroupChat, m: BotApiMessage): Api.TypeMessageAction {
 }
 
 /** One message of the chat's box as `viewer` sees it. */
-export function tlChannelMessage(ctx: MethodContext, c: GroupChat, m: BotApiMessage, viewer: number): Api.Message | Api.MessageService {
-  const w = ctx.world;
+export function tlChannelMessage(w: World, dcId: number, c: GroupChat, m: BotApiMessage, viewer: number): Api.Message | Api.MessageService {
   const author = authorOf(c, m);
   const post = c.type === 'channel';
   const out = post ? posters.get(m) === viewer : author === viewer;
@@ -208,7 +277,7 @@ export function tlChannelMessage(ctx: MethodContext, c: GroupChat, m: BotApiMess
     date: m.date,
     message: content.text,
     entities: content.entities?.length ? entitiesToTl(content.entities) : undefined,
-    media: tlMedia(content.media, ctx.endpoint.dcId),
+    media: tlMedia(content.media, dcId),
     replyTo: replyHeaderOf(c, m),
     fwdFrom: fwdHeaderOf(m),
     editDate: m.edit_date,
@@ -216,8 +285,7 @@ export function tlChannelMessage(ctx: MethodContext, c: GroupChat, m: BotApiMess
 }
 
 /** The users and chats an answer of channel messages names, serialised for the viewer. */
-export function channelPeersOf(ctx: MethodContext, c: GroupChat, list: BotApiMessage[], viewer: number): { users: Api.TypeUser[]; chats: Api.TypeChat[] } {
-  const w = ctx.world;
+export function channelPeersOf(w: World, c: GroupChat, list: BotApiMessage[], viewer: number): { users: Api.TypeUser[]; chats: Api.TypeChat[] } {
   const userIds = new Set<number>([viewer]);
   const channelIds = new Set<number>([c.channel.id]);
   for (const m of list) {

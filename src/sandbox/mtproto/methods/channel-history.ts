@@ -42,11 +42,11 @@ function newestFirst(ctx: MethodContext, c: GroupChat): Entry[] {
 
 function answer(ctx: MethodContext, c: GroupChat, me: number, count: number, picked: Entry[]): Api.messages.ChannelMessages {
   const list = picked.map((e) => e.m);
-  const { users, chats } = channelPeersOf(ctx, c, list, me);
+  const { users, chats } = channelPeersOf(ctx.world, c, list, me);
   return new Api.messages.ChannelMessages({
     pts: channelPts(ctx.world, c),
     count,
-    messages: list.map((m) => tlChannelMessage(ctx, c, m, me)),
+    messages: list.map((m) => tlChannelMessage(ctx.world, ctx.endpoint.dcId, c, m, me)),
     topics: [],
     chats,
     users,
@@ -98,9 +98,9 @@ export const channelMethods: MethodTable = {
         const m = ctx.world.findMessage(0, c, id);
         if (!m || !channelMessages(ctx.world, c).includes(m)) return new Api.MessageEmpty({ id });
         found.push(m);
-        return tlChannelMessage(ctx, c, m, me);
+        return tlChannelMessage(ctx.world, ctx.endpoint.dcId, c, m, me);
       });
-      const { users, chats } = channelPeersOf(ctx, c, found, me);
+      const { users, chats } = channelPeersOf(ctx.world, c, found, me);
       return new Api.messages.ChannelMessages({ pts: channelPts(ctx.world, c), count: messages.length, messages, topics: [], chats, users });
     },
   },
@@ -127,7 +127,7 @@ export const channelMethods: MethodTable = {
       if (!admin && found.some((m) => c.type === 'channel' || m.from?.id !== me || !c.channel.members.includes(me))) {
         throw rpcError(403, 'MESSAGE_DELETE_FORBIDDEN');
       }
-      return new Api.messages.AffectedMessages(deleteFromChannel(ctx.world, c, found));
+      return new Api.messages.AffectedMessages(deleteFromChannel(ctx.world, c, found, ctx.session));
     },
   },
 
@@ -155,12 +155,12 @@ export const channelMethods: MethodTable = {
           other.push(new Api.UpdateDeleteChannelMessages({ channelId: big(c.channel.id), messages: e.ids, pts: e.pts, ptsCount: e.ids.length }));
         }
       }
-      const { users, chats } = channelPeersOf(ctx, c, fresh, me);
+      const { users, chats } = channelPeersOf(ctx.world, c, fresh, me);
       return new Api.updates.ChannelDifference({
         final: taken.length === events.length || undefined,
         pts: taken.length ? taken[taken.length - 1].pts : pts,
         timeout: DIFFERENCE_TIMEOUT,
-        newMessages: fresh.map((m) => tlChannelMessage(ctx, c, m, me)),
+        newMessages: fresh.map((m) => tlChannelMessage(ctx.world, ctx.endpoint.dcId, c, m, me)),
         otherUpdates: other,
         chats,
         users,

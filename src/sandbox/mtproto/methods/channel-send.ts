@@ -15,7 +15,7 @@ import { CHANNEL_ID_OFFSET } from '../../world/world.js';
 import { ERR, rpcError } from '../errors.js';
 import { Api, big } from '../gramjs.js';
 import { accountPeer, boxMessage, useRandomId } from './account-common.js';
-import { channelIdOf, channelPeersOf, type GroupChat, isService, notePoster, ptsOfNew, readableChannel, tlChannelMessage, writableChannel } from './channel-box.js';
+import { causedBy, channelIdOf, channelPeersOf, type GroupChat, isService, notePoster, ptsOfNew, readableChannel, tlChannelMessage, writableChannel } from './channel-box.js';
 import type { MethodContext } from './types.js';
 import { uploadedMedia } from './upload.js';
 
@@ -49,7 +49,8 @@ function post(ctx: MethodContext, me: number, c: GroupChat, fields: Fields, o: {
   const { topic, replyTo } = threadOf(ctx, c, o.replyTo ?? (o.topic !== undefined ? new Api.InputReplyToMessage({ replyToMsgId: o.topic, topMsgId: o.topic }) : undefined));
   const thread = topic === undefined ? {} : c.channel.forum ? { message_thread_id: topic, is_topic_message: true as const } : { message_thread_id: topic };
   const author = c.type === 'channel' ? { sender_chat: w.botApiChat(c) } : { from: w.botApiUser(w.users.get(me)!) };
-  const msg = w.addMessage(0, c, { ...thread, ...author, ...fields, ...(replyTo ? { reply_to_message: replyTo } : {}) }, { silent: o.silent });
+  // The session that posts gets the message in its answer; the members' other sessions get it pushed.
+  const msg = causedBy(ctx.session, () => w.addMessage(0, c, { ...thread, ...author, ...fields, ...(replyTo ? { reply_to_message: replyTo } : {}) }, { silent: o.silent }));
   notePoster(msg, me);
   w.driver.postedByAccount(c.id, msg, me);
   return msg;
@@ -62,9 +63,9 @@ function answerOf(ctx: MethodContext, me: number, c: GroupChat, posted: Array<{ 
     if (p.randomId !== undefined && p.randomId !== null) updates.push(new Api.UpdateMessageID({ id: p.msg.message_id, randomId: big((p.randomId as { toString(): string }).toString()) }));
   }
   for (const p of posted) {
-    updates.push(new Api.UpdateNewChannelMessage({ message: tlChannelMessage(ctx, c, p.msg, me), pts: ptsOfNew(ctx.world, c, p.msg.message_id), ptsCount: 1 }));
+    updates.push(new Api.UpdateNewChannelMessage({ message: tlChannelMessage(ctx.world, ctx.endpoint.dcId, c, p.msg, me), pts: ptsOfNew(ctx.world, c, p.msg.message_id), ptsCount: 1 }));
   }
-  const { users, chats } = channelPeersOf(ctx, c, posted.map((p) => p.msg), me);
+  const { users, chats } = channelPeersOf(ctx.world, c, posted.map((p) => p.msg), me);
   return new Api.Updates({ updates, users, chats, date: ctx.world.now(), seq: 0 });
 }
 
