@@ -80,6 +80,15 @@ describe('history, search and mark_read in a supergroup as the user', () => {
     expect(ids.map((r) => (r as { messageId: number }).messageId)).toEqual(box(COMMUNITY).slice(-3).map((m) => m.message_id));
   });
 
+  it('reply answers a message of the chat by its id; the bots see reply_to_message', async () => {
+    sandbox.world.driver.sendToChat(ALICE, '@tgsh_chat', 'who is there?');
+    const [q] = await hist('@tgsh_chat 1');
+    const asked = (parseMessageId(q!.id as string) as { messageId: number }).messageId;
+    const [r] = await s.json(`[as=user] reply ${q!.id} I am`);
+    expect(r).toMatchObject({ event: 'message', out: true, text: 'I am', reply_id: asked });
+    expect(box(COMMUNITY).at(-1)).toMatchObject({ text: 'I am', from: { id: EXAMPLE }, reply_to_message: { text: 'who is there?', from: { id: ALICE } } });
+  });
+
   it('search finds texts of the chat', async () => {
     const lines = (await s.text('[as=user] search @tgsh_chat HELLO FROM')).trimEnd().split('\n');
     expect(lines.map((l) => l.replace(LINE, ''))).toEqual([

@@ -10,7 +10,9 @@ import { defaultWorldData } from '../../../src/sandbox/world/default-world.js';
 import { World } from '../../../src/sandbox/world/world.js';
 import { invokeWithTimeout, type MtprotoClient } from '../../../src/telegram/mtproto/index.js';
 import { ALICE, bigId, CAROL, DORA, EXAMPLE, ids, inputUser, loginAs, randomId, send, texts, UpdateCatcher } from './account-helpers.js';
-import { Api, Cleanup, failure, long, startTestServer } from './helpers.js';
+import { Api, Cleanup, failure, long, SANDBOX_API_HASH, SANDBOX_API_ID, startTestServer } from './helpers.js';
+import { LayerClient } from './layer-client.js';
+import { MTCUTE_LAYER } from '../../../src/sandbox/mtproto/layers/index.js';
 import { pngHeader as png } from '../../helpers/images.js';
 
 const COMMUNITY = 1234567890; // supergroup: example_user (creator, admin), Alice, Carol, the bot
@@ -349,5 +351,42 @@ describe("MTProto data centre: a chat's updates pushed to its members", () => {
     await send(me, inputUser(server, DORA), 'after the post');
     await dorasUpdates.next((u: any) => u instanceof Api.UpdateShortMessage && u.message === 'after the post');
     expect((dorasUpdates.seen as unknown[]).some(newIn(NEWS, 'a pushed post'))).toBe(false);
+  });
+});
+
+describe("MTProto data centre: supergroups and channels at another layer (@mtcute/tl's)", () => {
+  it('history with service messages, a file, a push and getChannelDifference, all read by that layer', async () => {
+    const layered = await LayerClient.open(server);
+    try {
+      const config = await layered.call({
+        _: 'invokeWithLayer',
+        layer: MTCUTE_LAYER,
+        query: { _: 'initConnection', apiId: SANDBOX_API_ID, deviceModel: 'test', systemVersion: 'test', appVersion: '1', systemLangCode: 'en', langPack: '', langCode: 'en', query: { _: 'help.getConfig' } },
+      });
+      expect(config._).toBe('config');
+      const sent = await layered.call({ _: 'auth.sendCode', phoneNumber: '15550004444', apiId: SANDBOX_API_ID, apiHash: SANDBOX_API_HASH, settings: { _: 'codeSettings' } });
+      expect((await layered.call({ _: 'auth.signIn', phoneNumber: '15550004444', phoneCodeHash: sent.phoneCodeHash, phoneCode: '44444' }))._).toBe('auth.authorization');
+      const forum = server.world.channels.get(1357913579)!;
+      forum.members.push(DORA);
+      const fp = { _: 'inputPeerChannel', channelId: forum.id, accessHash: BigInt(forum.access_hash) };
+      const h = await layered.call({ _: 'messages.getHistory', peer: fp, offsetId: 0, offsetDate: 0, addOffset: 0, limit: 10, maxId: 0, minId: 0, hash: 0n });
+      expect(h._).toBe('messages.channelMessages');
+      expect(h.messages.map((m: any) => [m._, m.action?._])).toEqual([
+        ['messageService', 'messageActionTopicCreate'],
+        ['messageService', 'messageActionTopicCreate'],
+        ['messageService', 'messageActionChannelCreate'],
+      ]);
+      // A file in a topic, pushed to the layer-223 member, and replayed by getChannelDifference.
+      const before = h.pts;
+      const file = await upload(me, Buffer.from('forum file'), 'f.txt');
+      await call(me, new Api.messages.SendMedia({ peer: peer(forum.id), media: new Api.InputMediaUploadedDocument({ file, mimeType: 'text/plain', attributes: [] }), message: 'in Help', randomId: randomId(), replyTo: new Api.InputReplyToMessage({ replyToMsgId: 2, topMsgId: 2 }) }));
+      const pushed = await layered.waitFor((x) => x.reqMsgId === undefined && x.obj?._ === 'updates' && x.obj.updates.some((u: any) => u._ === 'updateNewChannelMessage'));
+      const m = pushed.obj.updates.find((u: any) => u._ === 'updateNewChannelMessage').message;
+      expect([m.message, m.media._, m.replyTo.forumTopic, m.replyTo.replyToMsgId]).toEqual(['in Help', 'messageMediaDocument', true, 2]);
+      const d = await layered.call({ _: 'updates.getChannelDifference', channel: { _: 'inputChannel', channelId: forum.id, accessHash: BigInt(forum.access_hash) }, filter: { _: 'channelMessagesFilterEmpty' }, pts: before, limit: 10 });
+      expect([d._, d.newMessages.map((x: any) => x.message)]).toEqual(['updates.channelDifference', ['in Help']]);
+    } finally {
+      await layered.close();
+    }
   });
 });
