@@ -89,6 +89,19 @@ describe('history, search and mark_read in a supergroup as the user', () => {
     expect(box(COMMUNITY).at(-1)).toMatchObject({ text: 'I am', from: { id: EXAMPLE }, reply_to_message: { text: 'who is there?', from: { id: ALICE } } });
   });
 
+  it('edit_msg changes its own message there; another member’s is MESSAGE_AUTHOR_REQUIRED, explained', async () => {
+    await s.run('[as=user] msg @tgsh_chat a typo hre');
+    const [mine] = await hist('@tgsh_chat 1');
+    const [r] = await s.json(`[as=user] edit_msg ${mine!.id} a typo here`);
+    expect(r).toMatchObject({ event: 'message', out: true, text: 'a typo here' });
+    expect(box(COMMUNITY).at(-1)).toMatchObject({ text: 'a typo here', edit_date: expect.any(Number) });
+    sandbox.world.driver.sendToChat(ALICE, '@tgsh_chat', 'Alice wrote this');
+    const [hers] = await hist('@tgsh_chat 1');
+    const [e] = await s.run(`[as=user] edit_msg ${hers!.id} rewritten`);
+    expect(e).toMatchObject({ kind: 'fail', error: expect.stringContaining('MESSAGE_AUTHOR_REQUIRED'), hint: expect.stringContaining('only the author') });
+    expect(box(COMMUNITY).at(-1)).toMatchObject({ text: 'Alice wrote this' });
+  });
+
   it('search finds texts of the chat', async () => {
     const lines = (await s.text('[as=user] search @tgsh_chat HELLO FROM')).trimEnd().split('\n');
     expect(lines.map((l) => l.replace(LINE, ''))).toEqual([

@@ -1,7 +1,7 @@
 // Pushed updates of supergroups and channels: each message made in one (by anyone: a member over
 // MTProto, a bot, the driver) goes to every open session of its members' user accounts as
-// updates{updateNewChannelMessage}, each deletion as updateDeleteChannelMessages, with the chat's
-// pts; the session whose request made it is answered instead. A session whose connection is gone
+// updates{updateNewChannelMessage}, each edit made over MTProto as updateEditChannelMessage, each
+// deletion as updateDeleteChannelMessages, with the chat's pts; the session whose request made it is answered instead. A session whose connection is gone
 // misses them: updates.getChannelDifference gives them back.
 
 import type { World } from '../world/world.js';
@@ -35,7 +35,8 @@ function updatesFor(deps: ChannelPushDeps, c: GroupChat, e: ChannelEvent, viewer
   if (!m) return undefined;
   const message = tlChannelMessage(w, deps.dcId, c, m, viewer);
   const { users, chats } = channelPeersOf(w, c, [m], viewer);
-  return new Api.Updates({ updates: [new Api.UpdateNewChannelMessage({ message, pts: e.pts, ptsCount: e.ptsCount })], users, chats, date: now, seq: 0 });
+  const update = e.kind === 'edit' ? new Api.UpdateEditChannelMessage({ message, pts: e.pts, ptsCount: e.ptsCount }) : new Api.UpdateNewChannelMessage({ message, pts: e.pts, ptsCount: e.ptsCount });
+  return new Api.Updates({ updates: [update], users, chats, date: now, seq: 0 });
 }
 
 function push(deps: ChannelPushDeps, c: GroupChat, e: ChannelEvent): void {

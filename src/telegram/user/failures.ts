@@ -35,7 +35,7 @@ const HINTS: Record<string, (c: UserFailureContext) => string> = {
   INPUT_USER_DEACTIVATED: (c) => `${c.peerName ?? 'this user'} deleted their account`,
   TOPIC_ID_INVALID: (c) => `${c.peerName ?? 'this chat'} has no such topic: [topic=N] names a topic of a forum supergroup (N: the id of the message that opened it); leave it out elsewhere`,
   METHOD_NOT_IMPLEMENTED_IN_SANDBOX: () =>
-    "the sandbox's data centre does not serve this to a user account yet (in supergroups and channels: edits and scheduled messages); act as the bot there ([as=bot]), or use a private chat or basic group",
+    "the sandbox's data centre does not serve this to a user account yet (in supergroups and channels: scheduled messages, and new media in an edit); act as the bot there ([as=bot]), or use a private chat or basic group",
   USER_BANNED_IN_CHANNEL: () => 'this account may not write in public groups and channels for now (a spam restriction); ask @SpamBot',
 };
 

@@ -257,8 +257,8 @@ export class UserUpdates {
     if (a.className === 'UpdateShortSentMessage' || a.className === 'messages.AffectedMessages') return step(a.pts, a.ptsCount);
     const updates = (Array.isArray(a.updates) ? a.updates : a.update ? [a.update] : []) as TlObject[];
     for (const u of updates) {
-      if (u.className === 'UpdateNewChannelMessage') {
-        // A tracked channel's pts moves on by the account's own post (a gap: the next update fills it).
+      if (u.className === 'UpdateNewChannelMessage' || u.className === 'UpdateEditChannelMessage') {
+        // A tracked channel's pts moves on by the account's own post or edit (a gap: the next update fills it).
         const where = peerOfTl((u.message as TlObject | undefined)?.peerId as TlObject);
         const known = where ? this.channels.get(where.id) : undefined;
         if (where && known !== undefined && typeof u.pts === 'number' && u.pts - (u.ptsCount as number) === known) this.channels.set(where.id, u.pts);

@@ -390,3 +390,44 @@ describe("MTProto data centre: supergroups and channels at another layer (@mtcut
     }
   });
 });
+
+describe('MTProto data centre: edits in supergroups and channels', () => {
+  const edit = (c: MtprotoClient, p: Api.TypeInputPeer, id: number, message: string) => call<Api.Updates>(c, new Api.messages.EditMessage({ peer: p, id, message }));
+
+  it("its author edits a text: the chat's box changes, members get updateEditChannelMessage, getChannelDifference has it", async () => {
+    const m = await post(me, peer(COMMUNITY), 'first words');
+    const start = (await history(carol, peer(COMMUNITY), { limit: 1 })).pts;
+    const r = await edit(me, peer(COMMUNITY), m.id, 'better words');
+    const u = r.updates[0] as Api.UpdateEditChannelMessage;
+    expect(u).toBeInstanceOf(Api.UpdateEditChannelMessage);
+    expect(u.message).toMatchObject({ id: m.id, message: 'better words', out: true });
+    expect((u.message as Api.Message).editDate).toBeGreaterThan(0);
+    expect(u.pts).toBe(start + 1);
+    expect(server.world.findMessage(0, server.world.chat(botApiId(COMMUNITY)), m.id)).toMatchObject({ text: 'better words', edit_date: expect.any(Number) });
+    const pushed = await carolsUpdates.next<Api.UpdateEditChannelMessage>((x: any) => x instanceof Api.UpdateEditChannelMessage && x.message.id === m.id);
+    expect(pushed.message).toMatchObject({ message: 'better words', out: false });
+    const d = await call<Api.updates.ChannelDifference>(carol, new Api.updates.GetChannelDifference({ channel: input(COMMUNITY), filter: new Api.ChannelMessagesFilterEmpty(), pts: start, limit: 10 }));
+    expect(d.otherUpdates.map((x) => (x as Api.UpdateEditChannelMessage).message.id)).toEqual([m.id]);
+  });
+
+  it('refuses a message of someone else (MESSAGE_AUTHOR_REQUIRED), no change (MESSAGE_NOT_MODIFIED), none there (MESSAGE_ID_INVALID)', async () => {
+    const m = await post(me, peer(COMMUNITY), 'mine alone');
+    expect((await failure(edit(carol, peer(COMMUNITY), m.id, 'hers now'))).errorMessage).toBe('MESSAGE_AUTHOR_REQUIRED');
+    expect((await failure(edit(me, peer(COMMUNITY), m.id, 'mine alone'))).errorMessage).toBe('MESSAGE_NOT_MODIFIED');
+    expect((await failure(edit(me, peer(COMMUNITY), 999999, 'x'))).errorMessage).toBe('MESSAGE_ID_INVALID');
+    const n = await post(me, peer(NEWS), 'a post to fix');
+    expect((await failure(edit(carol, peer(NEWS), n.id, 'not hers'))).errorMessage).toBe('MESSAGE_AUTHOR_REQUIRED');
+    const fixed = (await edit(me, peer(NEWS), n.id, 'a fixed post')).updates[0] as Api.UpdateEditChannelMessage;
+    expect(fixed.message).toMatchObject({ post: true, message: 'a fixed post' });
+    expect(server.world.messages(botApiId(NEWS)).find((x) => x.message_id === n.id)).toMatchObject({ text: 'a fixed post' });
+  });
+
+  it("a file's caption is edited in place", async () => {
+    const file = await upload(me, randomBytes(50), 'c.bin');
+    const u = await call<Api.Updates>(me, new Api.messages.SendMedia({ peer: peer(COMMUNITY), media: new Api.InputMediaUploadedDocument({ file, mimeType: 'application/octet-stream', attributes: [] }), message: 'old caption', randomId: randomId() }));
+    const m = (u.updates.find((x) => x instanceof Api.UpdateNewChannelMessage) as Api.UpdateNewChannelMessage).message as Api.Message;
+    const r = (await edit(me, peer(COMMUNITY), m.id, 'new caption')).updates[0] as Api.UpdateEditChannelMessage;
+    expect(r.message).toMatchObject({ message: 'new caption' });
+    expect(server.world.messages(botApiId(COMMUNITY)).find((x) => x.message_id === m.id)).toMatchObject({ caption: 'new caption', document: expect.any(Object) });
+  });
+});

@@ -55,7 +55,7 @@ export function writableChannel(ctx: MethodContext, input: unknown, me: number):
 
 // ---- the box's state ----------------------------------------------------------------------------
 
-export type ChannelEvent = ({ kind: 'new'; id: number } | { kind: 'delete'; ids: number[] }) & {
+export type ChannelEvent = ({ kind: 'new'; id: number } | { kind: 'edit'; id: number } | { kind: 'delete'; ids: number[] }) & {
   pts: number;
   ptsCount: number;
   /** The data centre's session whose request made it (answered, not pushed to). */
@@ -159,6 +159,13 @@ export function ptsOfNew(w: World, c: GroupChat, id: number): number {
     const e = s.log[i];
     if (e.kind === 'new' && e.id === id) return e.pts;
   }
+  return s.pts;
+}
+
+/** Logs an edit made over MTProto (its own pts, as Telegram counts edits); the edit's pts. */
+export function editedInChannel(w: World, c: GroupChat, id: number, cause: unknown): number {
+  const s = synced(w, c);
+  log(w, c, s, { kind: 'edit', id, pts: ++s.pts, ptsCount: 1, cause });
   return s.pts;
 }
 

@@ -145,17 +145,25 @@ export const channelMethods: MethodTable = {
       const taken = events.slice(0, limit);
       const shown = new Set(channelMessages(w, c).map((m) => m.message_id));
       const fresh: BotApiMessage[] = [];
+      const edited: BotApiMessage[] = [];
       const other: Api.TypeUpdate[] = [];
       for (const e of taken) {
         if (e.kind === 'new') {
           // A message deleted since is not new any more; its deletion follows.
           const m = shown.has(e.id) ? w.findMessage(0, c, e.id) : undefined;
           if (m) fresh.push(m);
+        } else if (e.kind === 'edit') {
+          // An edit of a message this difference brings (as it is now) is already in it.
+          const m = shown.has(e.id) ? w.findMessage(0, c, e.id) : undefined;
+          if (m && !fresh.includes(m)) {
+            edited.push(m);
+            other.push(new Api.UpdateEditChannelMessage({ message: tlChannelMessage(w, ctx.endpoint.dcId, c, m, me), pts: e.pts, ptsCount: e.ptsCount }));
+          }
         } else {
           other.push(new Api.UpdateDeleteChannelMessages({ channelId: big(c.channel.id), messages: e.ids, pts: e.pts, ptsCount: e.ids.length }));
         }
       }
-      const { users, chats } = channelPeersOf(ctx.world, c, fresh, me);
+      const { users, chats } = channelPeersOf(ctx.world, c, [...fresh, ...edited], me);
       return new Api.updates.ChannelDifference({
         final: taken.length === events.length || undefined,
         pts: taken.length ? taken[taken.length - 1].pts : pts,

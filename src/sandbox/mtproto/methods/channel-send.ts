@@ -4,8 +4,9 @@
 // API side reads, ids shared by every member), the chat's bots get it as the Bot API shows group
 // messages and channel posts, and the answer is updateNewChannelMessage. A supergroup's message has
 // its author; a broadcast channel's post is the channel's (sender_chat). In a forum,
-// reply_to.top_msg_id (or reply_to_msg_id alone) names one of its topics. Not served: scheduled
-// messages in these chats (METHOD_NOT_IMPLEMENTED_IN_SANDBOX).
+// reply_to.top_msg_id (or reply_to_msg_id alone) names one of its topics. Edits of texts and
+// captions too (messages.editMessage). Not served: scheduled messages in these chats and new media
+// in an edit (METHOD_NOT_IMPLEMENTED_IN_SANDBOX).
 
 import type { AccountMedia, AccountMessage, NewMessageContent } from '../../world/accounts.js';
 import { contentOfBotMessage } from '../../world/accounts.js';
@@ -14,8 +15,23 @@ import { mergeEntities } from '../../world/text-entities.js';
 import { CHANNEL_ID_OFFSET } from '../../world/world.js';
 import { ERR, rpcError } from '../errors.js';
 import { Api, big } from '../gramjs.js';
+import { entitiesFromTl } from '../messages-tl.js';
 import { accountPeer, boxMessage, useRandomId } from './account-common.js';
-import { causedBy, channelIdOf, channelPeersOf, type GroupChat, isService, notePoster, ptsOfNew, readableChannel, tlChannelMessage, writableChannel } from './channel-box.js';
+import {
+  causedBy,
+  channelIdOf,
+  channelPeersOf,
+  editedInChannel,
+  type GroupChat,
+  isChannelAdmin,
+  isService,
+  isShown,
+  notePoster,
+  ptsOfNew,
+  readableChannel,
+  tlChannelMessage,
+  writableChannel,
+} from './channel-box.js';
 import type { MethodContext } from './types.js';
 import { uploadedMedia } from './upload.js';
 
@@ -201,4 +217,53 @@ export function forwardToChannel(req: Api.messages.ForwardMessages, ctx: MethodC
   for (const s of sources) useRandomId(ctx, me, s.randomId);
   const posted = sources.map((s) => ({ msg: post(ctx, me, to, s.fields, { silent: req.silent === true, topic: (req.topMsgId as number | undefined) ?? undefined }), randomId: s.randomId }));
   return answerOf(ctx, me, to, posted);
+}
+
+// ---- edits ------------------------------------------------------------------------------------------
+
+/** config.edit_time_limit: 48 hours (a broadcast channel's admins edit its posts at any time). */
+const EDIT_TIME_LIMIT = 172800;
+
+/**
+ * messages.editMessage in a supergroup (its author) or a broadcast channel (its admins): the text
+ * or caption changes in the chat's box; a text's edit reaches the chat's bots (edited_message /
+ * edited_channel_post). Changing the media is not served.
+ */
+export function editInChannel(req: Api.messages.EditMessage, ctx: MethodContext, me: number, limits: { text: number; caption: number }): Api.Updates {
+  const w = ctx.world;
+  const c = readableChannel(ctx, req.peer, me);
+  const m = w.findMessage(0, c, req.id);
+  if (!m || !isShown(m) || isService(m)) throw rpcError(400, 'MESSAGE_ID_INVALID');
+  const may = c.type === 'channel' ? c.channel.members.includes(me) && isChannelAdmin(c, me) : m.from?.id === me;
+  if (!may) throw rpcError(403, 'MESSAGE_AUTHOR_REQUIRED');
+  if (c.type !== 'channel' && w.now() - m.date > EDIT_TIME_LIMIT) throw rpcError(400, 'MESSAGE_EDIT_TIME_EXPIRED');
+  if (req.media) throw ERR.methodNotImplemented();
+  if (req.message === undefined || req.message === null) throw rpcError(400, 'MESSAGE_NOT_MODIFIED');
+  const text = req.message;
+  const caption = m.text === undefined;
+  if (!caption && text.trim() === '') throw rpcError(400, 'MESSAGE_EMPTY');
+  if (text.length > (caption ? limits.caption : limits.text)) throw rpcError(400, caption ? 'MEDIA_CAPTION_TOO_LONG' : 'MESSAGE_TOO_LONG');
+  const entities = mergeEntities(text, req.entities ? entitiesFromTl(w, req.entities) : []);
+  const before = caption ? [m.caption ?? '', m.caption_entities ?? []] : [m.text, m.entities ?? []];
+  if (text === before[0] && JSON.stringify(entities) === JSON.stringify(before[1])) throw rpcError(400, 'MESSAGE_NOT_MODIFIED');
+  if (caption) {
+    if (text === '') delete m.caption;
+    else m.caption = text;
+    if (entities.length && text !== '') m.caption_entities = entities;
+    else delete m.caption_entities;
+    m.edit_date = w.now();
+  } else {
+    // The driver's edit: the message changes in place and its bots are told.
+    w.driver.editMessage(c.type === 'channel' ? (m.from?.id ?? me) : me, { chat: c.id, message_id: m.message_id }, text, { entities });
+  }
+  w.messageEdited(m);
+  const pts = editedInChannel(w, c, m.message_id, ctx.session);
+  const { users, chats } = channelPeersOf(w, c, [m], me);
+  return new Api.Updates({
+    updates: [new Api.UpdateEditChannelMessage({ message: tlChannelMessage(w, ctx.endpoint.dcId, c, m, me), pts, ptsCount: 1 })],
+    users,
+    chats,
+    date: w.now(),
+    seq: 0,
+  });
 }

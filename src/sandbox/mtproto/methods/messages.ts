@@ -7,7 +7,7 @@ import { ERR, rpcError } from '../errors.js';
 import { Api, big } from '../gramjs.js';
 import { entitiesFromTl, entitiesToTl, peersOf, tlMessage } from '../messages-tl.js';
 import { accountPeer, boxMessage, checkCanSend, useRandomId, userOnly } from './account-common.js';
-import { channelForwardSources, forwardToChannel, sendMediaToChannel, sendMessageToChannel } from './channel-send.js';
+import { channelForwardSources, editInChannel, forwardToChannel, sendMediaToChannel, sendMessageToChannel } from './channel-send.js';
 import type { MethodContext, MethodTable } from './types.js';
 import { uploadedMedia } from './upload.js';
 
@@ -198,6 +198,7 @@ export const messageMethods: MethodTable = {
     login: true,
     run(req: Api.messages.EditMessage, ctx) {
       const me = userOnly(ctx);
+      if (req.peer instanceof Api.InputPeerChannel) return editInChannel(req, ctx, me, { text: MESSAGE_LENGTH_MAX, caption: CAPTION_LENGTH_MAX });
       const peer = accountPeer(ctx, req.peer, me, 'read');
       const m = boxMessage(ctx, me, peer, req.id);
       if (!m) throw rpcError(400, 'MESSAGE_ID_INVALID');
