@@ -35,6 +35,9 @@ import {
 import type { MethodContext } from './types.js';
 import { uploadedMedia } from './upload.js';
 
+/** A request's random_id (GramJS's long). */
+type RandomId = Api.messages.ForwardMessages['randomId'][number];
+
 type Fields = Parameters<MethodContext['world']['addMessage']>[2];
 
 /**
@@ -153,8 +156,8 @@ const COPIED = ['text', 'entities', 'link_preview_options', 'photo', 'document',
 function channelOriginals(ctx: MethodContext, req: Api.messages.ForwardMessages, me: number): { c: GroupChat; found: Array<{ m: BotApiMessage; randomId: unknown }> } {
   const c = readableChannel(ctx, req.fromPeer, me);
   const found = req.id
-    .map((id, i) => ({ m: ctx.world.findMessage(0, c, id), randomId: req.randomId[i] as unknown }))
-    .filter((o): o is { m: BotApiMessage; randomId: unknown } => o.m !== undefined && COPIED.some((k) => o.m![k] !== undefined) && !isService(o.m));
+    .map((id, i) => ({ m: ctx.world.findMessage(0, c, id), randomId: req.randomId[i] }))
+    .filter((o): o is { m: BotApiMessage; randomId: RandomId } => o.m !== undefined && COPIED.some((k) => o.m![k] !== undefined) && !isService(o.m));
   if (!found.length) throw rpcError(400, 'MESSAGE_ID_INVALID');
   return { c, found };
 }
@@ -209,8 +212,8 @@ export function forwardToChannel(req: Api.messages.ForwardMessages, ctx: MethodC
   } else {
     const from = accountPeer(ctx, req.fromPeer, me, 'read');
     sources = req.id
-      .map((id, i) => ({ m: boxMessage(ctx, me, from, id), randomId: req.randomId[i] as unknown }))
-      .filter((o): o is { m: AccountMessage; randomId: unknown } => o.m !== undefined)
+      .map((id, i) => ({ m: boxMessage(ctx, me, from, id), randomId: req.randomId[i] }))
+      .filter((o): o is { m: AccountMessage; randomId: RandomId } => o.m !== undefined)
       .map(({ m, randomId }) => ({ fields: boxMessageFields(ctx, me, m, req.dropAuthor === true), randomId }));
     if (!sources.length) throw rpcError(400, 'MESSAGE_ID_INVALID');
   }

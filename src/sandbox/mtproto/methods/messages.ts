@@ -11,6 +11,9 @@ import { channelForwardSources, editInChannel, forwardToChannel, sendMediaToChan
 import type { MethodContext, MethodTable } from './types.js';
 import { uploadedMedia } from './upload.js';
 
+/** A request's random_id (GramJS's long). */
+type RandomId = Api.messages.ForwardMessages['randomId'][number];
+
 /** How far ahead a message may be scheduled (Telegram: 365 days). */
 const SCHEDULE_MAX_SECONDS = 366 * 86400;
 /** config.edit_time_limit: 48 hours. */
@@ -172,8 +175,8 @@ export const messageMethods: MethodTable = {
       if (!from) sources = channelForwardSources(ctx, req, me);
       else {
         const found = req.id
-          .map((id, i) => ({ m: boxMessage(ctx, me, from, id), randomId: req.randomId[i] as unknown }))
-          .filter((o): o is { m: AccountMessage; randomId: unknown } => o.m !== undefined);
+          .map((id, i) => ({ m: boxMessage(ctx, me, from, id), randomId: req.randomId[i] }))
+          .filter((o): o is { m: AccountMessage; randomId: RandomId } => o.m !== undefined);
         if (!found.length) throw rpcError(400, 'MESSAGE_ID_INVALID');
         sources = found.map((o) => ({
           randomId: o.randomId,
