@@ -125,9 +125,16 @@ describe('[silent] and [topic=N] as the user', () => {
   });
 
   it("what the sandbox's data centre does not serve in supergroups and channels says so", async () => {
-    const [h] = await s.run('[as=user] history @tgsh_forum');
+    // History and files there are served (channels.test.ts); scheduled messages are not.
+    const [h] = await s.run('[as=user] [schedule=+1h] msg @tgsh_forum later');
     expect(h).toMatchObject({ kind: 'fail', error: expect.stringContaining('METHOD_NOT_IMPLEMENTED_IN_SANDBOX'), hint: expect.stringMatching(/act as the bot there \(\[as=bot\]\)/) });
-    const [d] = await s.run(`[as=user] send_document @tgsh_forum ${file}`);
+    const [d] = await s.run(`[as=user] [schedule=+1h] send_document @tgsh_forum ${file}`);
     expect(d).toMatchObject({ kind: 'fail', error: expect.stringContaining('METHOD_NOT_IMPLEMENTED_IN_SANDBOX') });
+  });
+
+  it('a forum as the user: history shows its topics opened and the text in its topic, with the reply header', async () => {
+    const [list] = (await s.json('[as=user] history @tgsh_forum 100')) as Array<Array<Record<string, any>>>;
+    expect(list!.filter((m) => m.service).map((m) => m.text)).toEqual(['created channel tgsh Forum', 'created topic Help', 'created topic Releases']);
+    expect(list!.find((m) => m.text === 'hello Help, as me')).toMatchObject({ out: true, reply_id: 2 });
   });
 });

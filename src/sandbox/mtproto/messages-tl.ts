@@ -2,7 +2,7 @@
 // entities, the updates of an account event (updateShortMessage, updateNewMessage ...), and the
 // users / chats vectors that go with them.
 
-import type { AccountEvent, AccountMedia, AccountMessage, AccountPeer } from '../world/accounts.js';
+import type { AccountEvent, AccountMedia, AccountMessage, AccountPeer, ForwardOrigin } from '../world/accounts.js';
 import type { BotApiMessageEntity } from '../world/botapi-types.js';
 import type { WorldUserData } from '../world/types.js';
 import type { World } from '../world/world.js';
@@ -115,6 +115,13 @@ function withBytes<T extends Api.PeerUser | Api.PeerChat>(peer: T, id: number): 
   return peer;
 }
 
+/** A forward's header: its first sender, a user or a channel (and the channel's post). */
+function fwdHeader(f: ForwardOrigin | undefined): Api.MessageFwdHeader | undefined {
+  if (!f) return undefined;
+  if (f.fromChannel) return new Api.MessageFwdHeader({ fromId: new Api.PeerChannel({ channelId: big(f.from) }), channelPost: f.channelPost, date: f.date });
+  return new Api.MessageFwdHeader({ fromId: peerUser(f.from), date: f.date });
+}
+
 /** One message of a box, as its owner sees it. */
 export function tlMessage(m: AccountMessage, dcId: number): Api.Message {
   // Private chats: from_id only on outgoing messages (Telegram omits it on incoming ones).
@@ -130,7 +137,7 @@ export function tlMessage(m: AccountMessage, dcId: number): Api.Message {
     entities: m.entities.length ? entitiesToTl(m.entities) : undefined,
     media: tlMedia(m.media, dcId),
     replyTo: m.replyTo === undefined ? undefined : new Api.MessageReplyHeader({ replyToMsgId: m.replyTo }),
-    fwdFrom: m.fwdFrom ? new Api.MessageFwdHeader({ fromId: peerUser(m.fwdFrom.from), date: m.fwdFrom.date }) : undefined,
+    fwdFrom: fwdHeader(m.fwdFrom),
     editDate: m.editDate,
   });
 }
@@ -139,11 +146,12 @@ export function tlMessage(m: AccountMessage, dcId: number): Api.Message {
 export function peersOf(world: World, viewer: number, messages: AccountMessage[], extraUsers: number[] = []): { users: Api.TypeUser[]; chats: Api.TypeChat[] } {
   const userIds = new Set<number>(extraUsers);
   const chatIds = new Set<number>();
+  const channelIds = new Set<number>();
   for (const m of messages) {
     userIds.add(m.from);
     if (m.peer.type === 'user') userIds.add(m.peer.id);
     else chatIds.add(m.peer.id);
-    if (m.fwdFrom) userIds.add(m.fwdFrom.from);
+    if (m.fwdFrom) (m.fwdFrom.fromChannel ? channelIds : userIds).add(m.fwdFrom.from);
     for (const e of m.entities) if (e.user) userIds.add(e.user.id);
   }
   const users = [...userIds]
@@ -154,6 +162,10 @@ export function peersOf(world: World, viewer: number, messages: AccountMessage[]
     .map((id) => world.chats.get(id))
     .filter((c) => c !== undefined)
     .map((c) => tlChat(c, viewer));
+  for (const id of channelIds) {
+    const c = world.channels.get(id);
+    if (c) chats.push(tlChannelBytes(c, viewer) as Api.TypeChat);
+  }
   return { users, chats };
 }
 
@@ -196,7 +208,7 @@ export function tlPushedUpdates(world: World, e: AccountEvent, dcId: number): Ap
       pts: e.pts,
       ptsCount: e.ptsCount,
       date: m.date,
-      fwdFrom: m.fwdFrom ? new Api.MessageFwdHeader({ fromId: peerUser(m.fwdFrom.from), date: m.fwdFrom.date }) : undefined,
+      fwdFrom: fwdHeader(m.fwdFrom),
       replyTo: m.replyTo === undefined ? undefined : new Api.MessageReplyHeader({ replyToMsgId: m.replyTo }),
       entities: m.entities.length ? entitiesToTl(m.entities) : undefined,
     });

@@ -6,6 +6,7 @@
 import type { AccountEvent } from '../world/accounts.js';
 import type { World } from '../world/world.js';
 import type { AuthKeyStore } from './authkeys.js';
+import { startChannelPushing } from './channel-push.js';
 import { tlPushedUpdates } from './messages-tl.js';
 import type { Outlet } from './session.js';
 
@@ -18,9 +19,14 @@ export interface PushDeps {
   log(line: string): void;
 }
 
-/** Starts pushing the world's account events; returns the function that stops it. */
+/** Starts pushing the world's account events (and its channels': channel-push.ts); returns the function that stops it. */
 export function startPushing(deps: PushDeps): () => void {
-  return deps.world.accounts.onEvent((e) => push(deps, e));
+  const stopChannels = startChannelPushing(deps);
+  const stop = deps.world.accounts.onEvent((e) => push(deps, e));
+  return () => {
+    stop();
+    stopChannels();
+  };
 }
 
 function push(deps: PushDeps, e: AccountEvent): void {

@@ -8,6 +8,15 @@
 import type { BotApiMessage, BotApiMessageEntity } from './botapi-types.js';
 import type { BotMessageSink, WorldCore } from './core.js';
 
+/** Who first sent a forwarded message: a user, or (fromChannel) a channel, with its post when it was one. */
+export interface ForwardOrigin {
+  /** A user id, or a channel's id when fromChannel. */
+  from: number;
+  date: number;
+  fromChannel?: true;
+  channelPost?: number;
+}
+
 export type AccountPeer = { type: 'user'; id: number } | { type: 'chat'; id: number };
 
 export interface AccountMedia {
@@ -38,7 +47,7 @@ export interface AccountMessage {
   media?: AccountMedia;
   /** The id (in this box) of the message it replies to. */
   replyTo?: number;
-  fwdFrom?: { from: number; date: number };
+  fwdFrom?: ForwardOrigin;
   editDate?: number;
   silent: boolean;
   /** The same number on every copy of one message (both private boxes, every group member's box). */
@@ -79,7 +88,7 @@ export interface NewMessageContent {
   media?: AccountMedia;
   /** Id in the sender's box of the message replied to. */
   replyTo?: number;
-  fwdFrom?: { from: number; date: number };
+  fwdFrom?: ForwardOrigin;
   silent?: boolean;
   date?: number;
 }

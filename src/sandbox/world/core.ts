@@ -110,6 +110,11 @@ export class WorldCore {
   readonly files = new Map<string, StoredFile>();
   /** Set by World: the users' own message boxes. */
   protected botMessages: BotMessageSink | undefined;
+  /**
+   * Told of every message made in (or deleted from) a supergroup's or channel's box, whoever made
+   * it: the MTProto data centre keeps those chats' pts and pushes their updates to members by it.
+   */
+  readonly channelWatchers = new Set<(c: WorldChat, change: { made?: BotApiMessage; deleted?: BotApiMessage }) => void>();
   private readonly byUsername = new Map<string, WorldPeer>();
   private readonly botsByToken = new Map<string, WorldBotData>();
   private readonly byPhone = new Map<string, WorldUserData>();
@@ -543,6 +548,7 @@ export class WorldCore {
       if (c.type === 'private') this.botMessages?.privateFromBot(botId, c.user.id, msg);
       else if (c.type === 'group') this.botMessages?.groupFromBot(c.chat.id, botId, msg);
     }
+    if (c.type === 'supergroup' || c.type === 'channel') for (const fn of [...this.channelWatchers]) fn(c, { made: msg });
     return msg;
   }
 
@@ -559,6 +565,8 @@ export class WorldCore {
     if (this.deletedMessages.has(m)) return;
     this.deletedMessages.add(m);
     this.botMessages?.deleted(m);
+    const c = m.chat.type === 'supergroup' || m.chat.type === 'channel' ? this.chatById(m.chat.id) : undefined;
+    if (c) for (const fn of [...this.channelWatchers]) fn(c, { deleted: m });
   }
 
   /** Tells the users' boxes that a message was edited in place (its text, entities, edit_date). */

@@ -79,6 +79,8 @@ function actionText(a: TlObject | null | undefined, store: PeerStore): string {
       return 'joined chat by invitation link';
     case 'MessageActionChannelCreate':
       return `created channel ${String(a.title)}`;
+    case 'MessageActionTopicCreate':
+      return `created topic ${String(a.title)}`;
     case 'MessageActionPinMessage':
       return 'pinned a message';
     case 'MessageActionChatMigrateTo':
@@ -104,7 +106,8 @@ export function chatMessageOf(store: PeerStore, self: PeerRecord, m: TlObject, u
   const chat = where.cls === 'user' && where.id === self.id ? self : storedPeer(store, where.cls, where.id);
   const author = peerOfTl(m.fromId as TlObject);
   const priv = where.cls === 'user';
-  const from = author ? storedPeer(store, author.cls, author.id) : out ? self : chat;
+  // A channel post (no from_id) is the channel's, even when this account posted it.
+  const from = author ? storedPeer(store, author.cls, author.id) : out && m.post !== true ? self : chat;
   const to = priv ? (out ? chat : self) : chat;
   const service = m.className === 'MessageService';
   const media = service ? undefined : mediaOf(m.media as TlObject);

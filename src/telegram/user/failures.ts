@@ -24,6 +24,7 @@ const HINTS: Record<string, (c: UserFailureContext) => string> = {
   MESSAGE_EMPTY: () => 'give some text',
   MESSAGE_NOT_MODIFIED: () => 'the new text is the same as the old one',
   MESSAGE_ID_INVALID: () => 'no such message in this chat (a plain id is one of this account\'s own; a channel message needs its 48-hex id from history --json)',
+  MESSAGE_DELETE_FORBIDDEN: (c) => `this account may delete only its own messages in ${c.peerName ?? 'this chat'} (an admin deletes anyone's; in a channel, admins only)`,
   MESSAGE_AUTHOR_REQUIRED: () => 'only the author may edit a message',
   MESSAGE_EDIT_TIME_EXPIRED: () => 'messages can be edited for 48 hours only',
   BOT_METHOD_INVALID: () => "a bot can not do this over MTProto; log in as a user with 'login' and act as the user ([as=user], --as user)",
@@ -34,7 +35,7 @@ const HINTS: Record<string, (c: UserFailureContext) => string> = {
   INPUT_USER_DEACTIVATED: (c) => `${c.peerName ?? 'this user'} deleted their account`,
   TOPIC_ID_INVALID: (c) => `${c.peerName ?? 'this chat'} has no such topic: [topic=N] names a topic of a forum supergroup (N: the id of the message that opened it); leave it out elsewhere`,
   METHOD_NOT_IMPLEMENTED_IN_SANDBOX: () =>
-    "the sandbox's data centre does not serve this to a user account yet (in supergroups it takes texts only, nothing from channels; no history of either); act as the bot there ([as=bot]), or use a private chat or basic group",
+    "the sandbox's data centre does not serve this to a user account yet (in supergroups and channels: scheduled messages, and new media in an edit); act as the bot there ([as=bot]), or use a private chat or basic group",
   USER_BANNED_IN_CHANNEL: () => 'this account may not write in public groups and channels for now (a spam restriction); ask @SpamBot',
 };
 

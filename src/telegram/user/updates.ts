@@ -2,8 +2,8 @@
 // account's pts so that none is shown twice or lost. A gap (pts jumps), an update naming a user the
 // store has not met, a reconnection or updatesTooLong: updates.getDifference from the last pts
 // fills it in, page after page. The account's own sends (their answers carry pts too) move the pts
-// without being shown again. Channels' own pts are not tracked: their messages are shown once each
-// (by id) as they come.
+// without being shown again. Supergroups and channels have their own pts each, tracked from their
+// first update on: a gap there, or a reconnection, is filled by updates.getChannelDifference.
 
 import { Raw } from 'telegram/events/index.js';
 import { UpdateConnectionState } from 'telegram/network/index.js';
@@ -11,8 +11,8 @@ import type { MessageEvent } from '../updates/hub.js';
 import { Api, type MtprotoClient } from '../mtproto/index.js';
 import type { MtprotoLink } from '../mtproto/link.js';
 import { tlId, type TlObject } from '../resolver/tl-peers.js';
-import type { Notice, UserAccount } from './account.js';
-import { chatMessageOf, learnPeers } from './convert.js';
+import { inputChannelOf, type Notice, type UserAccount } from './account.js';
+import { chatMessageOf, learnPeers, peerOfTl, storedPeer } from './convert.js';
 import { tapAnswers } from './send.js';
 import type { ChatMessage } from './types.js';
 
@@ -48,6 +48,8 @@ export class UserUpdates {
   private stopped = false;
   private offline = false;
   private stopClient: (() => void) | undefined;
+  /** Each supergroup's or channel's pts, from its first update on (by channel id). */
+  private readonly channels = new Map<number, number>();
 
   constructor(
     private readonly account: UserAccount,
@@ -138,11 +140,67 @@ export class UserUpdates {
       case 'UpdateWebPage':
         return this.byPts(u.pts as number, u.ptsCount as number, () => true);
       case 'UpdateNewChannelMessage':
-      case 'UpdateEditChannelMessage':
-        this.show(u.message as TlObject, u.className === 'UpdateEditChannelMessage');
-        return;
+      case 'UpdateEditChannelMessage': {
+        const where = peerOfTl((u.message as TlObject | undefined)?.peerId as TlObject);
+        const show = (): boolean => this.show(u.message as TlObject, u.className === 'UpdateEditChannelMessage');
+        if (where?.cls !== 'channel') return void show();
+        return this.byChannelPts(where.id, u.pts as number, u.ptsCount as number, show);
+      }
+      case 'UpdateDeleteChannelMessages':
+        return this.byChannelPts(tlId(u.channelId as never), u.pts as number, u.ptsCount as number, () => true);
       case 'UpdatesTooLong':
         return this.catchUp();
+    }
+  }
+
+  /** byPts for a channel's own pts: its first update starts the count; a gap is getChannelDifference's. */
+  private async byChannelPts(channel: number, pts: number, count: number, run: () => boolean): Promise<void> {
+    if (typeof pts !== 'number') return void run();
+    const known = this.channels.get(channel);
+    if (known !== undefined && pts <= known) return;
+    if (known !== undefined && pts - count > known) return this.channelCatchUp(channel);
+    run();
+    this.channels.set(channel, pts);
+  }
+
+  /** updates.getChannelDifference from the channel's last pts: what it missed, each shown once. */
+  private async channelCatchUp(channel: number): Promise<void> {
+    const input = inputChannelOf(storedPeer(this.account.store, 'channel', channel));
+    for (;;) {
+      const pts = this.channels.get(channel);
+      if (pts === undefined) return;
+      const d = (await this.account.call(
+        'live messages (updates.getChannelDifference)',
+        new Api.updates.GetChannelDifference({ channel: input, filter: new Api.ChannelMessagesFilterEmpty(), pts, limit: 100 }),
+        { notice: this.o.notice },
+      )) as unknown as TlObject;
+      if (d.className === 'updates.ChannelDifferenceEmpty') {
+        this.channels.set(channel, d.pts as number);
+        return;
+      }
+      learnPeers(this.account.store, d as { users?: unknown[]; chats?: unknown[] });
+      if (d.className === 'updates.ChannelDifferenceTooLong') {
+        this.o.notice('tgsh: too many updates of a channel were missed; older messages are in history');
+        this.channels.set(channel, ((d.dialog as TlObject | undefined)?.pts as number | undefined) ?? pts);
+        for (const m of (d.messages ?? []) as TlObject[]) this.show(m, false);
+        return;
+      }
+      for (const m of (d.newMessages ?? []) as TlObject[]) this.show(m, false);
+      for (const u of (d.otherUpdates ?? []) as TlObject[]) if (u.className === 'UpdateEditChannelMessage') this.show(u.message as TlObject, true);
+      this.channels.set(channel, d.pts as number);
+      if (d.final === true) return;
+    }
+  }
+
+  /** After a reconnection: every channel tracked is caught up; one that fails (left, banned) is no longer tracked. */
+  private async channelsCatchUp(): Promise<void> {
+    for (const channel of [...this.channels.keys()]) {
+      try {
+        await this.channelCatchUp(channel);
+      } catch (e) {
+        this.channels.delete(channel);
+        this.o.notice(`tgsh: live messages of channel ${channel}: ${e instanceof Error ? e.message : String(e)}`);
+      }
     }
   }
 
@@ -199,6 +257,12 @@ export class UserUpdates {
     if (a.className === 'UpdateShortSentMessage' || a.className === 'messages.AffectedMessages') return step(a.pts, a.ptsCount);
     const updates = (Array.isArray(a.updates) ? a.updates : a.update ? [a.update] : []) as TlObject[];
     for (const u of updates) {
+      if (u.className === 'UpdateNewChannelMessage' || u.className === 'UpdateEditChannelMessage') {
+        // A tracked channel's pts moves on by the account's own post or edit (a gap: the next update fills it).
+        const where = peerOfTl((u.message as TlObject | undefined)?.peerId as TlObject);
+        const known = where ? this.channels.get(where.id) : undefined;
+        if (where && known !== undefined && typeof u.pts === 'number' && u.pts - (u.ptsCount as number) === known) this.channels.set(where.id, u.pts);
+      }
       if (u.className === 'UpdateNewMessage' || u.className === 'UpdateNewChannelMessage') mark(u.message as TlObject);
       if (u.className === 'UpdateEditMessage' || u.className === 'UpdateEditChannelMessage') mark(u.message as TlObject, true);
       if (typeof u.pts === 'number' && typeof u.ptsCount === 'number' && !String(u.className).includes('Channel')) step(u.pts, u.ptsCount);
@@ -231,6 +295,7 @@ export class UserUpdates {
         this.state = { pts: next.pts as number, qts: next.qts as number, date: next.date as number };
         if (d.className !== 'updates.DifferenceSlice') break;
       }
+      await this.channelsCatchUp();
       this.retryMs = 1000;
       this.offline = false;
     } catch (e) {

@@ -15,8 +15,9 @@ export function userOnly(ctx: MethodContext): number {
 
 /**
  * An InputPeer as a peer of the user's box: users (self included, by access hash) and basic
- * groups. Channels and supergroups keep no per-user box: writing where the user may not is
- * CHAT_WRITE_FORBIDDEN, the rest is not served by the sandbox yet.
+ * groups. Channels and supergroups keep no per-user box (their one box: channel-box.ts, which the
+ * methods that serve them use first): writing where the user may not is CHAT_WRITE_FORBIDDEN,
+ * what no method serves there (messages.readHistory: channels.readHistory is theirs) is not served.
  */
 export function accountPeer(ctx: MethodContext, input: unknown, me: number, purpose: 'read' | 'send'): AccountPeer {
   const w = ctx.world;

@@ -1,45 +1,14 @@
 // Reading a user account's box: messages.getHistory, messages.search, messages.getDialogs,
-// messages.getMessages, with Telegram's offset_id / add_offset / limit paging.
+// messages.getMessages, with Telegram's offset_id / add_offset / limit paging (a supergroup's or
+// channel's history and search: channel-history.ts).
 
 import { type AccountMessage, type AccountPeer, peerKey } from '../../world/accounts.js';
 import { Api } from '../gramjs.js';
 import { peersOf, tlMessage, tlPeer } from '../messages-tl.js';
 import { accountPeer, userOnly } from './account-common.js';
+import { channelHistory, channelSearch } from './channel-history.js';
+import { LIMIT_MAX, page } from './paging.js';
 import type { MethodContext, MethodTable } from './types.js';
-
-const LIMIT_MAX = 100;
-
-interface Paging {
-  offsetId: number;
-  offsetDate: number;
-  addOffset: number;
-  limit: number;
-  maxId: number;
-  minId: number;
-}
-
-/**
- * Telegram's history paging over messages newest first: start at the first message older than
- * offset_id (or offset_date; the newest when both are 0), move by add_offset (negative: towards
- * newer messages, so offset_id itself is included), take limit, then drop ids outside
- * (min_id, max_id).
- */
-export function page(newestFirst: AccountMessage[], p: Paging): AccountMessage[] {
-  let start = 0;
-  if (p.offsetId > 0) {
-    start = newestFirst.findIndex((m) => m.id < p.offsetId);
-    if (start < 0) start = newestFirst.length;
-  } else if (p.offsetDate > 0) {
-    start = newestFirst.findIndex((m) => m.date < p.offsetDate);
-    if (start < 0) start = newestFirst.length;
-  }
-  start += p.addOffset;
-  const limit = Math.min(Math.max(p.limit, 0), LIMIT_MAX);
-  const end = start + limit;
-  return newestFirst
-    .slice(Math.max(0, start), Math.max(0, end))
-    .filter((m) => (p.maxId <= 0 || m.id < p.maxId) && (p.minId <= 0 || m.id > p.minId));
-}
 
 function answer(ctx: MethodContext, me: number, all: AccountMessage[], picked: AccountMessage[]): Api.messages.TypeMessages {
   const { users, chats } = peersOf(ctx.world, me, picked);
@@ -63,6 +32,7 @@ export const historyMethods: MethodTable = {
     login: true,
     run(req: Api.messages.GetHistory, ctx) {
       const me = userOnly(ctx);
+      if (req.peer instanceof Api.InputPeerChannel) return channelHistory(req, ctx, me);
       const peer = accountPeer(ctx, req.peer, me, 'read');
       const all = ctx.world.accounts.account(me).history(peer).reverse();
       return answer(ctx, me, all, page(all, req));
@@ -73,6 +43,7 @@ export const historyMethods: MethodTable = {
     login: true,
     run(req: Api.messages.Search, ctx) {
       const me = userOnly(ctx);
+      if (req.peer instanceof Api.InputPeerChannel) return channelSearch(req, ctx, me);
       const a = ctx.world.accounts.account(me);
       const peer: AccountPeer | undefined = req.peer instanceof Api.InputPeerEmpty ? undefined : accountPeer(ctx, req.peer, me, 'read');
       const from: AccountPeer | undefined = req.fromId ? accountPeer(ctx, req.fromId, me, 'read') : undefined;

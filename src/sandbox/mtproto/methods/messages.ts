@@ -7,9 +7,12 @@ import { ERR, rpcError } from '../errors.js';
 import { Api, big } from '../gramjs.js';
 import { entitiesFromTl, entitiesToTl, peersOf, tlMessage } from '../messages-tl.js';
 import { accountPeer, boxMessage, checkCanSend, useRandomId, userOnly } from './account-common.js';
-import { sendToSupergroup, writableSupergroup } from './channel-send.js';
+import { channelForwardSources, editInChannel, forwardToChannel, sendMediaToChannel, sendMessageToChannel } from './channel-send.js';
 import type { MethodContext, MethodTable } from './types.js';
 import { uploadedMedia } from './upload.js';
+
+/** A request's random_id (GramJS's long). */
+type RandomId = Api.messages.ForwardMessages['randomId'][number];
 
 /** How far ahead a message may be scheduled (Telegram: 365 days). */
 const SCHEDULE_MAX_SECONDS = 366 * 86400;
@@ -89,15 +92,12 @@ function updatesOf(ctx: MethodContext, me: number, items: Array<{ randomId: unkn
   return new Api.Updates({ updates, users, chats, date: ctx.world.now(), seq: 0 });
 }
 
-/** messages.sendMessage to a supergroup (channel-send.ts); scheduling there is not served. */
+/** messages.sendMessage to a supergroup or broadcast channel (channel-send.ts); scheduling there is not served. */
 function sendMessageToSupergroup(req: Api.messages.SendMessage, ctx: MethodContext, me: number): Api.Updates {
-  const c = writableSupergroup(ctx, req.peer as Api.InputPeerChannel, me);
   const text = req.message ?? '';
   if (text.trim() === '') throw rpcError(400, 'MESSAGE_EMPTY');
   checkText(text, MESSAGE_LENGTH_MAX, 'MESSAGE_TOO_LONG');
-  if (req.scheduleDate !== undefined && req.scheduleDate > ctx.world.now()) throw ERR.methodNotImplemented();
-  useRandomId(ctx, me, req.randomId);
-  return sendToSupergroup(ctx, me, c, { message: text, entities: entitiesFromTl(ctx.world, req.entities), randomId: req.randomId, silent: req.silent === true, replyTo: req.replyTo });
+  return sendMessageToChannel(req, ctx, me, text, entitiesFromTl(ctx.world, req.entities));
 }
 
 export const messageMethods: MethodTable = {
@@ -137,9 +137,13 @@ export const messageMethods: MethodTable = {
     login: true,
     run(req: Api.messages.SendMedia, ctx) {
       const me = userOnly(ctx);
+      const caption = req.message ?? '';
+      if (req.peer instanceof Api.InputPeerChannel) {
+        checkText(caption, CAPTION_LENGTH_MAX, 'MEDIA_CAPTION_TOO_LONG');
+        return sendMediaToChannel(req, ctx, me, caption, entitiesFromTl(ctx.world, req.entities));
+      }
       const peer = accountPeer(ctx, req.peer, me, 'send');
       checkNoTopic(topicOf(req));
-      const caption = req.message ?? '';
       checkText(caption, CAPTION_LENGTH_MAX, 'MEDIA_CAPTION_TOO_LONG');
       const media: AccountMedia = uploadedMedia(ctx, req.media);
       checkCanSend(ctx, me, peer);
@@ -161,21 +165,22 @@ export const messageMethods: MethodTable = {
       const me = userOnly(ctx);
       if (!req.id.length) throw rpcError(400, 'MESSAGE_IDS_EMPTY');
       if (req.randomId.length !== req.id.length) throw rpcError(400, 'RANDOM_ID_INVALID');
-      const from = accountPeer(ctx, req.fromPeer, me, 'read');
+      if (req.toPeer instanceof Api.InputPeerChannel) return forwardToChannel(req, ctx, me);
+      const fromChannel = req.fromPeer instanceof Api.InputPeerChannel;
+      const from = fromChannel ? undefined : accountPeer(ctx, req.fromPeer, me, 'read');
       const to = accountPeer(ctx, req.toPeer, me, 'send');
       checkNoTopic(req.topMsgId as number | undefined);
-      const originals = req.id.map((id, i) => ({ m: boxMessage(ctx, me, from, id), randomId: req.randomId[i] }));
-      const found = originals.filter((o): o is { m: AccountMessage; randomId: (typeof req.randomId)[number] } => o.m !== undefined);
-      if (!found.length) throw rpcError(400, 'MESSAGE_ID_INVALID');
-      checkCanSend(ctx, me, to);
-      for (const o of found) useRandomId(ctx, me, o.randomId);
-      const items = found.map((o) => ({
-        randomId: o.randomId,
-        ...sendOrSchedule(
-          ctx,
-          me,
-          to,
-          {
+      // What is forwarded: messages of this account's box, or of a supergroup or channel (channel-send.ts).
+      let sources: Array<{ content: NewMessageContent; randomId: unknown }>;
+      if (!from) sources = channelForwardSources(ctx, req, me);
+      else {
+        const found = req.id
+          .map((id, i) => ({ m: boxMessage(ctx, me, from, id), randomId: req.randomId[i] }))
+          .filter((o): o is { m: AccountMessage; randomId: RandomId } => o.m !== undefined);
+        if (!found.length) throw rpcError(400, 'MESSAGE_ID_INVALID');
+        sources = found.map((o) => ({
+          randomId: o.randomId,
+          content: {
             text: o.m.text,
             entities: o.m.entities,
             media: o.m.media,
@@ -183,9 +188,11 @@ export const messageMethods: MethodTable = {
             // The original author stays in the header (a forward of a forward keeps the first one).
             fwdFrom: req.dropAuthor ? undefined : (o.m.fwdFrom ?? { from: o.m.from, date: o.m.date }),
           },
-          req.scheduleDate,
-        ),
-      }));
+        }));
+      }
+      checkCanSend(ctx, me, to);
+      for (const o of sources) useRandomId(ctx, me, o.randomId);
+      const items = sources.map((o) => ({ randomId: o.randomId, ...sendOrSchedule(ctx, me, to, o.content, req.scheduleDate) }));
       return updatesOf(ctx, me, items);
     },
   },
@@ -194,6 +201,7 @@ export const messageMethods: MethodTable = {
     login: true,
     run(req: Api.messages.EditMessage, ctx) {
       const me = userOnly(ctx);
+      if (req.peer instanceof Api.InputPeerChannel) return editInChannel(req, ctx, me, { text: MESSAGE_LENGTH_MAX, caption: CAPTION_LENGTH_MAX });
       const peer = accountPeer(ctx, req.peer, me, 'read');
       const m = boxMessage(ctx, me, peer, req.id);
       if (!m) throw rpcError(400, 'MESSAGE_ID_INVALID');
