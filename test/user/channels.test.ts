@@ -230,4 +230,20 @@ describe('broadcast channels as the user', () => {
     const [del] = await s.run(`[as=user] delete_msg ${m!.id}`);
     expect(del).toMatchObject({ kind: 'fail', error: expect.stringContaining('MESSAGE_DELETE_FORBIDDEN') });
   });
+
+  it('dialog_list holds the supergroups and channels it is a member of (not the one it was banned from), with unread counts', async () => {
+    await s.run('[as=user] msg @tgsh_chat my own line');
+    sandbox.world.driver.sendToChat(ALICE, '@alice_news', 'a post to list');
+    sandbox.world.driver.sendToChat(ALICE, '@tgsh_plain', 'news in the plain room');
+    const lines = (await s.text('[as=user] dialog_list')).trimEnd().split('\n');
+    const line = (title: string): string | undefined => lines.find((l) => l.startsWith(`Channel ${title}: `));
+    expect(line('tgsh Community')).toMatch(/^Channel tgsh Community: \d+ unread$/);
+    expect(line('Alice News')).toMatch(/^Channel Alice News: [1-9]\d* unread$/);
+    expect(line('Plain Room')).toMatch(/^Channel Plain Room: [1-9]\d* unread$/);
+    expect(lines.some((l) => l.includes('Banned Room'))).toBe(false);
+    const [json] = (await s.json('[as=user] dialog_list')) as Array<Array<Record<string, unknown>>>;
+    expect(json).toContainEqual(expect.objectContaining({ peer_type: 'channel', peer_id: 5550002, print_name: 'Plain_Room', unread_count: expect.any(Number) }));
+    await s.run('[as=user] mark_read @tgsh_plain');
+    expect((await s.text('[as=user] dialog_list')).split('\n')).toContain('Channel Plain Room: 0 unread');
+  });
 });

@@ -6,7 +6,7 @@ import type { PeerRecord } from '../../peers/types.js';
 import { Api } from '../mtproto/index.js';
 import type { TlObject } from '../resolver/tl-peers.js';
 import { inputChannelOf, inputPeerOf, isChannel, long, type CallOptions, type UserAccount } from './account.js';
-import { chatMessageOf, peerOfTl, storedPeer } from './convert.js';
+import { chatMessageOf, learnPeers, peerOfTl, storedPeer } from './convert.js';
 import type { DialogEntry } from './types.js';
 
 const PAGE = 100;
@@ -27,6 +27,8 @@ export async function dialogs(account: UserAccount, limit: number, offset: numbe
       messages: TlObject[];
     };
     if (r.className === 'messages.DialogsNotModified') break;
+    // Supergroups and channels of the list may be new to the store: their names come with it.
+    learnPeers(account.store, r as { users?: unknown[]; chats?: unknown[] });
     let last: { peer: PeerRecord; top?: TlObject } | undefined;
     for (const d of r.dialogs) {
       const where = peerOfTl(d.peer as TlObject);

@@ -3,6 +3,7 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MtprotoServer } from '../../../src/sandbox/mtproto/index.js';
+import { CHANNEL_ID_OFFSET } from '../../../src/sandbox/world/core.js';
 import { invokeWithTimeout, type MtprotoClient } from '../../../src/telegram/mtproto/index.js';
 import { accountWorld, ALICE, bigId, CAROL, EVE, EXAMPLE, history, ids, inputUser, loginAs, randomId, send, texts } from './account-helpers.js';
 import { Api, Cleanup, failure, long, startTestServer } from './helpers.js';
@@ -67,21 +68,33 @@ describe('MTProto data centre: history of a user account', () => {
       new Api.messages.GetDialogs({ offsetDate: 0, offsetId: 0, offsetPeer: new Api.InputPeerEmpty(), limit: 20, hash: long(0) }),
     )) as Api.messages.Dialogs;
     expect(dialogs).toBeInstanceOf(Api.messages.Dialogs);
-    const peers = dialogs.dialogs.map((d) => bigId((d.peer as Api.PeerUser).userId));
-    expect(peers).toEqual([BigInt(CAROL), BigInt(ALICE), BigInt(EVE)]);
+    const label = (d: Api.TypeDialog): string => (d.peer instanceof Api.PeerUser ? `user:${bigId(d.peer.userId)}` : d.peer instanceof Api.PeerChannel ? `channel:${bigId(d.peer.channelId)}` : 'other');
+    const all = dialogs.dialogs.map(label);
+    expect(all.filter((l) => l.startsWith('user:'))).toEqual([`user:${CAROL}`, `user:${ALICE}`, `user:${EVE}`]);
+    expect(all[0]).toBe(`user:${CAROL}`);
+    // The supergroups and channels the account is a member of (with a message) are dialogs too, with the chat's pts.
+    const memberOf = [...server.world.channels.values()].filter((c) => c.members.includes(EXAMPLE) && server.world.messages(-CHANNEL_ID_OFFSET - c.id).length > 0);
+    expect(memberOf.length).toBeGreaterThan(0);
+    expect(all.filter((l) => l.startsWith('channel:')).sort()).toEqual(memberOf.map((c) => `channel:${c.id}`).sort());
+    for (const d of dialogs.dialogs.filter((x) => x.peer instanceof Api.PeerChannel) as Api.Dialog[]) {
+      expect(d.pts).toBeGreaterThan(0);
+      const top = dialogs.messages.find((m) => m.id === d.topMessage && m.peerId instanceof Api.PeerChannel);
+      expect(top, label(d)).toBeDefined();
+      expect(dialogs.chats.some((c) => c instanceof Api.Channel && c.id.equals(d.peer instanceof Api.PeerChannel ? d.peer.channelId : 0))).toBe(true);
+    }
     const withCarol = dialogs.dialogs[0] as Api.Dialog;
     expect(withCarol.unreadCount).toBe(2);
     const top = dialogs.messages.find((m) => m.id === withCarol.topMessage) as Api.Message;
     expect(top.message).toBe('from Carol 2');
     expect(top.out).toBe(false);
-    // Paging by the last dialog's top message.
+    // Paging after the last dialog's top message (its date, id and peer, as clients page).
     const page = (await invokeWithTimeout(
       me,
-      new Api.messages.GetDialogs({ offsetDate: 0, offsetId: withCarol.topMessage, offsetPeer: new Api.InputPeerEmpty(), limit: 1, hash: long(0) }),
+      new Api.messages.GetDialogs({ offsetDate: top.date, offsetId: withCarol.topMessage, offsetPeer: inputUser(server, CAROL), limit: 1, hash: long(0) }),
     )) as Api.messages.DialogsSlice;
     expect(page).toBeInstanceOf(Api.messages.DialogsSlice);
-    expect(page.count).toBe(3);
-    expect(page.dialogs.map((d) => bigId((d.peer as Api.PeerUser).userId))).toEqual([BigInt(ALICE)]);
+    expect(page.count).toBe(all.length);
+    expect(page.dialogs.map(label)).toEqual([all[1]]);
 
     const before = (await invokeWithTimeout(me, new Api.updates.GetState())) as Api.updates.State;
     expect(before.unreadCount).toBe(2);

@@ -265,11 +265,16 @@ function actionOf(c: GroupChat, m: BotApiMessage): Api.TypeMessageAction {
   return new Api.MessageActionChannelCreate({ title: c.channel.title });
 }
 
+/** True when `viewer` wrote the message (a broadcast post: posted it over MTProto). */
+export function isOwnMessage(c: GroupChat, m: BotApiMessage, viewer: number): boolean {
+  return c.type === 'channel' ? posters.get(m) === viewer : authorOf(c, m) === viewer;
+}
+
 /** One message of the chat's box as `viewer` sees it. */
 export function tlChannelMessage(w: World, dcId: number, c: GroupChat, m: BotApiMessage, viewer: number): Api.Message | Api.MessageService {
   const author = authorOf(c, m);
   const post = c.type === 'channel';
-  const out = post ? posters.get(m) === viewer : author === viewer;
+  const out = isOwnMessage(c, m, viewer);
   const peerId = new Api.PeerChannel({ channelId: big(c.channel.id) });
   const fromId = author !== undefined ? new Api.PeerUser({ userId: big(author) }) : !post && m.sender_chat ? new Api.PeerChannel({ channelId: big(channelIdOf(m.sender_chat.id)) }) : undefined;
   if (isService(m)) return new Api.MessageService({ out, post: post || undefined, id: m.message_id, fromId, peerId, date: m.date, action: actionOf(c, m) });

@@ -1,13 +1,12 @@
-// Reading a user account's box: messages.getHistory, messages.search, messages.getDialogs,
-// messages.getMessages, with Telegram's offset_id / add_offset / limit paging (a supergroup's or
+// Reading a user account's box: messages.getHistory, messages.search, messages.getMessages, with Telegram's offset_id / add_offset / limit paging (a supergroup's or
 // channel's history and search: channel-history.ts).
 
 import { type AccountMessage, type AccountPeer, peerKey } from '../../world/accounts.js';
 import { Api } from '../gramjs.js';
-import { peersOf, tlMessage, tlPeer } from '../messages-tl.js';
+import { peersOf, tlMessage } from '../messages-tl.js';
 import { accountPeer, userOnly } from './account-common.js';
 import { channelHistory, channelSearch } from './channel-history.js';
-import { LIMIT_MAX, page } from './paging.js';
+import { page } from './paging.js';
 import type { MethodContext, MethodTable } from './types.js';
 
 function answer(ctx: MethodContext, me: number, all: AccountMessage[], picked: AccountMessage[]): Api.messages.TypeMessages {
@@ -82,37 +81,4 @@ export const historyMethods: MethodTable = {
     },
   },
 
-  'messages.getDialogs': {
-    login: true,
-    run(req: Api.messages.GetDialogs, ctx) {
-      const me = userOnly(ctx);
-      const a = ctx.world.accounts.account(me);
-      // The archive (folder 1) is empty in the sandbox.
-      if (req.folderId === 1) return new Api.messages.Dialogs({ dialogs: [], messages: [], chats: [], users: [] });
-      const tops = new Map<string, AccountMessage>();
-      for (const m of a.messages.values()) tops.set(peerKey(m.peer), m);
-      const sorted = [...tops.values()].sort((x, y) => y.date - x.date || y.id - x.id);
-      const after = (m: AccountMessage) =>
-        req.offsetDate > 0 ? m.date < req.offsetDate || (m.date === req.offsetDate && req.offsetId > 0 && m.id < req.offsetId) : req.offsetId > 0 ? m.id < req.offsetId : true;
-      const limit = Math.min(Math.max(req.limit, 0) || LIMIT_MAX, LIMIT_MAX);
-      const picked = sorted.filter(after).slice(0, limit);
-      const dialogs = picked.map((m) => {
-        const k = peerKey(m.peer);
-        return new Api.Dialog({
-          peer: tlPeer(m.peer),
-          topMessage: m.id,
-          readInboxMaxId: a.readInbox.get(k) ?? 0,
-          readOutboxMaxId: a.readOutbox.get(k) ?? 0,
-          unreadCount: a.unreadCount(m.peer),
-          unreadMentionsCount: 0,
-          unreadReactionsCount: 0,
-          notifySettings: new Api.PeerNotifySettings({}),
-        });
-      });
-      const { users, chats } = peersOf(ctx.world, me, picked, [me]);
-      const messages = picked.map((m) => tlMessage(m, ctx.endpoint.dcId));
-      if (picked.length === sorted.length) return new Api.messages.Dialogs({ dialogs, messages, chats, users });
-      return new Api.messages.DialogsSlice({ count: sorted.length, dialogs, messages, chats, users });
-    },
-  },
 };

@@ -2,6 +2,7 @@
 
 import { authMethods } from './auth.js';
 import { channelMethods } from './channel-history.js';
+import { dialogMethods } from './dialogs.js';
 import { historyMethods } from './history.js';
 import { messageMethods } from './messages.js';
 import { miscMethods } from './misc.js';
@@ -11,7 +12,7 @@ import { updateMethods } from './updates.js';
 import { uploadMethods } from './upload.js';
 
 export const METHODS: ReadonlyMap<string, MethodSpec> = new Map(
-  Object.entries({ ...authMethods, ...peerMethods, ...miscMethods, ...messageMethods, ...historyMethods, ...updateMethods, ...uploadMethods, ...channelMethods }),
+  Object.entries({ ...authMethods, ...peerMethods, ...miscMethods, ...messageMethods, ...historyMethods, ...dialogMethods, ...updateMethods, ...uploadMethods, ...channelMethods }),
 );
 
 export { TlVector, type MethodContext, type TlAnswer } from './types.js';
