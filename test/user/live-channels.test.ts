@@ -64,4 +64,20 @@ describe('live messages of supergroups and channels', () => {
     expect(frame.indexOf('group missed two')).toBeLessThan(frame.indexOf('group missed three'));
     expect(sandbox.mtproto.stats.requestsFor('updates.getChannelDifference')).toBeGreaterThan(0);
   });
+
+  it("the bot's edit through the Bot API reaches the members' sessions (its own pts), shown once", async () => {
+    const { shell } = await liveShell();
+    const c = f.sandbox().connection;
+    const bot = async (method: string, body: Record<string, unknown>): Promise<{ message_id: number }> => {
+      const r = (await (await fetch(`${c.bot_api_root}/bot${c.bot_token}/${method}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })).json()) as { ok: boolean; result: { message_id: number } };
+      expect(r.ok, method).toBe(true);
+      return r.result;
+    };
+    const sent = await bot('sendMessage', { chat_id: -1001234567890, text: 'the bot says so' });
+    await shell.waitFor('the bot says so', 10_000);
+    await bot('editMessageText', { chat_id: -1001234567890, message_id: sent.message_id, text: 'the bot says otherwise' });
+    const frame = await shell.waitFor('the bot says otherwise', 10_000);
+    expect(count(frame, 'the bot says otherwise')).toBe(1);
+    expect(frame).toMatch(/\[edited\] the bot says otherwise/);
+  });
 });

@@ -114,7 +114,7 @@ export class WorldCore {
    * Told of every message made in (or deleted from) a supergroup's or channel's box, whoever made
    * it: the MTProto data centre keeps those chats' pts and pushes their updates to members by it.
    */
-  readonly channelWatchers = new Set<(c: WorldChat, change: { made?: BotApiMessage; deleted?: BotApiMessage }) => void>();
+  readonly channelWatchers = new Set<(c: WorldChat, change: { made?: BotApiMessage; deleted?: BotApiMessage; edited?: BotApiMessage }) => void>();
   private readonly byUsername = new Map<string, WorldPeer>();
   private readonly botsByToken = new Map<string, WorldBotData>();
   private readonly byPhone = new Map<string, WorldUserData>();
@@ -572,6 +572,8 @@ export class WorldCore {
   /** Tells the users' boxes that a message was edited in place (its text, entities, edit_date). */
   messageEdited(m: BotApiMessage): void {
     this.botMessages?.edited(m);
+    const c = m.chat.type === 'supergroup' || m.chat.type === 'channel' ? this.chatById(m.chat.id) : undefined;
+    if (c) for (const fn of [...this.channelWatchers]) fn(c, { edited: m });
   }
 
   /** Every message of a chat (users' and bots'), oldest first; `bot` picks the private box. */

@@ -1,7 +1,7 @@
 // A supergroup's or broadcast channel's one box (the chat box the Bot API side writes and reads,
 // ids shared by every member) as a user account sees it over MTProto: who may read or write it,
-// its messages as Api.Message / Api.MessageService, the chat's pts (one per message made, one per
-// message deleted here) and each member's read mark.
+// its messages as Api.Message / Api.MessageService, the chat's pts (one per message made, edited or
+// deleted, whichever side did it: MTProto, the Bot API, the driver) and each member's read mark.
 
 import { contentOfBotMessage } from '../../world/accounts.js';
 import type { BotApiMessage } from '../../world/botapi-types.js';
@@ -104,6 +104,11 @@ function watch(w: World): void {
   w.channelWatchers.add((chat, change) => {
     const c = chat as GroupChat;
     if (change.made) synced(w, c);
+    // An edit from anywhere (the Bot API's editMessageText, messages.editMessage) has its own pts.
+    if (change.edited) {
+      const s = synced(w, c);
+      log(w, c, s, { kind: 'edit', id: change.edited.message_id, pts: ++s.pts, ptsCount: 1, cause: currentCause });
+    }
     if (change.deleted) {
       const s = synced(w, c);
       if (s.batch) s.batch.push(change.deleted.message_id);
@@ -159,13 +164,6 @@ export function ptsOfNew(w: World, c: GroupChat, id: number): number {
     const e = s.log[i];
     if (e.kind === 'new' && e.id === id) return e.pts;
   }
-  return s.pts;
-}
-
-/** Logs an edit made over MTProto (its own pts, as Telegram counts edits); the edit's pts. */
-export function editedInChannel(w: World, c: GroupChat, id: number, cause: unknown): number {
-  const s = synced(w, c);
-  log(w, c, s, { kind: 'edit', id, pts: ++s.pts, ptsCount: 1, cause });
   return s.pts;
 }
 

@@ -21,7 +21,7 @@ import {
   causedBy,
   channelIdOf,
   channelPeersOf,
-  editedInChannel,
+  channelPts,
   type GroupChat,
   isChannelAdmin,
   isService,
@@ -259,8 +259,9 @@ export function editInChannel(req: Api.messages.EditMessage, ctx: MethodContext,
     // The driver's edit: the message changes in place and its bots are told.
     w.driver.editMessage(c.type === 'channel' ? (m.from?.id ?? me) : me, { chat: c.id, message_id: m.message_id }, text, { entities });
   }
-  w.messageEdited(m);
-  const pts = editedInChannel(w, c, m.message_id, ctx.session);
+  // Logged with the chat's next pts (channel-box.ts), as this session's own change: not pushed back to it.
+  causedBy(ctx.session, () => w.messageEdited(m));
+  const pts = channelPts(w, c);
   const { users, chats } = channelPeersOf(w, c, [m], me);
   return new Api.Updates({
     updates: [new Api.UpdateEditChannelMessage({ message: tlChannelMessage(w, ctx.endpoint.dcId, c, m, me), pts, ptsCount: 1 })],
