@@ -3,7 +3,8 @@
 // lock at once (BEGIN IMMEDIATE; other writers wait up to the busy timeout) and merges each change
 // with what the file holds, by the conf file's rules (merge.ts): the newer `updatedAt` wins, a
 // tombstone beats older records, a print name already in the file stays with its peer, the
-// fresher claim on a username is the indexed one. Only changed rows are written.
+// fresher claim on a username is the indexed one. Only changed rows are written. A big import
+// into an empty file is written by a worker while it runs and committed here (sqlite-bulk.ts).
 
 import { dirname } from 'node:path';
 import { isPlaceholderPrintName, printNameBaseOf, uniquePrintName } from '../peers/print-name.js';
@@ -117,6 +118,8 @@ export class SqliteBackend implements PeerBackend {
       this.index?.reset();
       return;
     }
+    // Rolled back: the records stay readable should the write below fail (its changes go back).
+    if (bulk) this.index?.settle(bulk);
     const rows = changes.peers.size;
     try {
       sql.writeTransaction(rows, () => this.write(sql, changes, now, rows >= BIG_WRITE_ROWS));

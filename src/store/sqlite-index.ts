@@ -68,9 +68,11 @@ export class SqliteIndex implements PeerIndex {
     };
   }
 
-  /** Before any lookup but print names (or a change) while a bulk import waits: its records into the overlay. */
-  private settle(): void {
-    const b = this.bulk;
+  /**
+   * Before any lookup but print names (or a change) while a bulk import waits, or when its worker
+   * rolled back (the flush writes the records the old way): its records into the overlay.
+   */
+  settle(b = this.bulk): void {
     if (!b || b.settled) return;
     b.settled = true;
     b.names = new PrintNameSet();

@@ -179,6 +179,25 @@ describe('sqlite: a big import into an empty file, written while it runs', () =>
     expect(others(mine.peers)).toEqual(others(reference.peers));
   }, 120_000);
 
+  it('a writer that fails at the commit: the flush writes everything the old way', async () => {
+    // As when another process wrote first (the worker then finds the file not empty): rolled back.
+    const abort = BulkWriter.prototype.abort;
+    vi.spyOn(BulkWriter.prototype, 'commit').mockImplementation(function (this: BulkWriter) {
+      abort.apply(this);
+      return { ok: false, code: 'not-empty', message: 'the file is not empty' };
+    });
+    const p = profile();
+    const store = await open(p, { store: 'sqlite' });
+    store.importDocument(exportDoc(N));
+    await store.flush();
+    expect(store.byUsername('u_5')?.id).toBe(1_000_005);
+    await store.close();
+    const mine = snapshot(p);
+    expect(mine.meta).toBe(N);
+    expect(mine.peers).toEqual(reference.peers);
+    expect(mine.usernames).toEqual(reference.usernames);
+  }, 120_000);
+
   it('an invalid record, even the last one, changes nothing and starts no writer', async () => {
     const seen = watchWriters();
     const p = profile();
