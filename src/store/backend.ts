@@ -69,6 +69,21 @@ export interface PeerIndex {
   takeChanges(): Changes;
   /** Gives back the changes of a failed flush (newer changes to the same key win). */
   restoreChanges(c: Changes): void;
+  /**
+   * Optional: an import of records with these keys (all checked, each key once) asks for a faster
+   * way to store them (sqlite: an empty file written while the import runs). When one is given,
+   * none of the keys is in the store: every record is new (no `get` needed). Undefined when there
+   * is none; the import then goes record by record through get and put.
+   */
+  startBulkAdd?(keys: readonly string[]): BulkAdd | undefined;
+}
+
+/** Where an import puts the records it adds (PeerIndex.startBulkAdd), until `end`. */
+export interface BulkAdd {
+  /** Stores a record new to the store under `key`, as `put` would; it is final (not changed after). */
+  add(key: string, rec: PeerRecord): void;
+  /** The import is over (whole or not): later changes go through put, reindex... as usual. */
+  end(): void;
 }
 
 export type Notice = (text: string) => void;

@@ -236,10 +236,11 @@ export class PeerRepository implements PeerIndex {
 
   /**
    * Puts a record (new or changed) under its key and re-indexes it. `dirty: false` is for records
-   * that come from the file (they need no writing).
+   * that come from the file (they need no writing) or are written another way (sqlite-bulk.ts);
+   * `key`, when the caller has it already, is keyOf(rec).
    */
-  put(rec: PeerRecord, opts: { dirty?: boolean; previous?: PeerRecord; isNew?: boolean } = {}): string[] {
-    const key = keyOf(rec);
+  put(rec: PeerRecord, opts: { dirty?: boolean; previous?: PeerRecord; isNew?: boolean; key?: string } = {}): string[] {
+    const key = opts.key ?? keyOf(rec);
     const old = opts.isNew ? undefined : this.records.get(key);
     if (old) this.unindex(key, old, opts.previous);
     this.records.set(key, rec);

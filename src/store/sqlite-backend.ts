@@ -3,7 +3,8 @@
 // lock at once (BEGIN IMMEDIATE; other writers wait up to the busy timeout) and merges each change
 // with what the file holds, by the conf file's rules (merge.ts): the newer `updatedAt` wins, a
 // tombstone beats older records, a print name already in the file stays with its peer, the
-// fresher claim on a username is the indexed one. Only changed rows are written.
+// fresher claim on a username is the indexed one. Only changed rows are written. A big import
+// into an empty file is written by a worker while it runs and committed here (sqlite-bulk.ts).
 
 import { dirname } from 'node:path';
 import { isPlaceholderPrintName, printNameBaseOf, uniquePrintName } from '../peers/print-name.js';
@@ -14,13 +15,15 @@ import { ensurePrivateDir } from './conf-driver.js';
 import type { LockOptions } from './lock.js';
 import { PollerLocks } from './poller-lock.js';
 import { TOMBSTONE_TTL_MS, type StateEntry } from './schema.js';
-import { BIG_WRITE_ROWS, isNamesClash, loadSqliteDriver, SQLITE_SCHEMA, SqliteDb } from './sqlite-db.js';
+import { BulkImport, BulkWriter } from './sqlite-bulk.js';
+import { BIG_WRITE_CACHE_KB, BIG_WRITE_ROWS, BUSY_TIMEOUT_MS, isNamesClash, loadSqliteDriver, NAMES_INDEX, SQLITE_SCHEMA, sqliteDriverEntry, SqliteDb, type SqliteDriver } from './sqlite-db.js';
 import { SqliteIndex } from './sqlite-index.js';
 
 export class SqliteBackend implements PeerBackend {
   readonly kind = 'sqlite' as const;
   private sql: SqliteDb | undefined;
   private index: SqliteIndex | undefined;
+  private driver: SqliteDriver | undefined;
   private readonly pollers: PollerLocks;
 
   constructor(
@@ -42,6 +45,7 @@ export class SqliteBackend implements PeerBackend {
   async open(notice: Notice): Promise<PeerIndex> {
     ensurePrivateDir(dirname(this.file));
     const Driver = loadSqliteDriver();
+    this.driver = Driver;
     try {
       this.sql = new SqliteDb(Driver, this.file);
     } catch (e) {
@@ -50,7 +54,7 @@ export class SqliteBackend implements PeerBackend {
       });
     }
     if (this.sql.newerSchema !== undefined) notice(`tgsh: ${this.readOnlyReason()}; it is read, but changes will not be saved`);
-    this.index = new SqliteIndex(this.sql);
+    this.index = new SqliteIndex(this.sql, () => this.startWriter());
     return this.index;
   }
 
@@ -59,6 +63,48 @@ export class SqliteBackend implements PeerBackend {
   }
 
   wantsWrite(): boolean {
+    return this.index?.hasBulk() ?? false;
+  }
+
+  /**
+   * The worker of a bulk import (sqlite-bulk.ts). The main connection first moves the file to a
+   * rollback journal (see writeTransaction: only possible while no other connection is open; else
+   * the worker writes through the WAL).
+   */
+  private startWriter(): BulkImport | undefined {
+    const sql = this.db();
+    const driverPath = sqliteDriverEntry();
+    if (!driverPath) return undefined;
+    const rollbackJournal = sql.setJournalMode('delete');
+    try {
+      const writer = new BulkWriter({
+        file: this.file,
+        driverPath,
+        nativeBinding: this.driver?.nativeBinding,
+        busyTimeoutMs: BUSY_TIMEOUT_MS,
+        cacheKb: BIG_WRITE_CACHE_KB,
+        schema: SQLITE_SCHEMA,
+        namesIndex: NAMES_INDEX,
+      });
+      return new BulkImport(writer, rollbackJournal);
+    } catch {
+      if (rollbackJournal) sql.setJournalMode('wal');
+      return undefined;
+    }
+  }
+
+  /**
+   * Ends the bulk import waiting for this flush: committed when nothing else changed since (the
+   * rows are all there is to write), else rolled back and its records put into `changes` for the
+   * old path (as when the worker failed: the old path then writes them, or reports why not).
+   * True when committed.
+   */
+  private endBulk(bulk: BulkImport, changes: Changes | undefined): boolean {
+    const commit = changes !== undefined && !bulk.tainted && changes.peers.size === 0;
+    const answer = commit ? bulk.writer.commit(changes.state) : bulk.writer.abort();
+    if (bulk.rollbackJournal && this.sql?.db.open) this.sql.setJournalMode('wal');
+    if (commit && answer.ok) return true;
+    if (changes) bulk.mergeInto(changes);
     return false;
   }
 
@@ -67,6 +113,13 @@ export class SqliteBackend implements PeerBackend {
   async apply(changes: Changes, now: number): Promise<void> {
     const sql = this.db();
     if (sql.newerSchema !== undefined) throw new TgshError(ErrorCode.INTERNAL, this.readOnlyReason(), { hint: 'update tgsh to change this store' });
+    const bulk = this.index?.takeBulk();
+    if (bulk && this.endBulk(bulk, changes)) {
+      this.index?.reset();
+      return;
+    }
+    // Rolled back: the records stay readable should the write below fail (its changes go back).
+    if (bulk) this.index?.settle(bulk);
     const rows = changes.peers.size;
     try {
       sql.writeTransaction(rows, () => this.write(sql, changes, now, rows >= BIG_WRITE_ROWS));
@@ -150,6 +203,8 @@ export class SqliteBackend implements PeerBackend {
   }
 
   async readState(name: string): Promise<StateEntry | undefined> {
+    // The file may be locked by a bulk import; its state entries were read when it started.
+    if (this.index?.hasBulk()) return this.index.getState(name);
     const row = this.db().s.state.get(name);
     return row ? { value: JSON.parse(row.value) as StateEntry['value'], updatedAt: row.updated_at } : undefined;
   }
@@ -167,6 +222,8 @@ export class SqliteBackend implements PeerBackend {
   }
 
   async close(): Promise<void> {
+    const bulk = this.index?.takeBulk();
+    if (bulk) this.endBulk(bulk, undefined);
     await this.pollers.releaseAll();
     this.sql?.close();
     this.sql = undefined;

@@ -28,13 +28,13 @@ export const SQLITE_SCHEMA = 1;
 const PAGE_SIZE = 8192;
 /** SQLite's page cache (KiB), and while a write of at least BIG_WRITE_ROWS changes runs. */
 const CACHE_KB = 65_536;
-const BIG_WRITE_CACHE_KB = 262_144;
+export const BIG_WRITE_CACHE_KB = 262_144;
 export const BIG_WRITE_ROWS = 50_000;
 /** How long a write waits for another process's write lock. */
-const BUSY_TIMEOUT_MS = 15_000;
+export const BUSY_TIMEOUT_MS = 15_000;
 
 /** The print-name index (schema 1): exact, case-insensitive and prefix lookups; names unique. */
-const NAMES_INDEX = 'CREATE UNIQUE INDEX peers_names ON peers(pn_lower, print_name)';
+export const NAMES_INDEX = 'CREATE UNIQUE INDEX peers_names ON peers(pn_lower, print_name)';
 
 const MIGRATIONS: Record<number, string> = {
   1: `
@@ -225,7 +225,7 @@ export class SqliteDb {
    * connection has the file open; then it stays WAL. Back to WAL after the write (should that fail,
    * every open sets WAL again). True when the mode is now `mode`.
    */
-  private setJournalMode(mode: 'delete' | 'wal'): boolean {
+  setJournalMode(mode: 'delete' | 'wal'): boolean {
     // Not waiting for other connections: with one open the answer is simply no.
     this.db.pragma('busy_timeout = 0');
     try {
@@ -262,6 +262,15 @@ export class SqliteDb {
 export interface SqliteDriver {
   Database: typeof BetterSqlite3;
   nativeBinding?: string;
+}
+
+/** better-sqlite3's entry file, for a worker thread that loads the package itself (sqlite-bulk.ts). */
+export function sqliteDriverEntry(): string | undefined {
+  try {
+    return createRequire(import.meta.url).resolve('better-sqlite3');
+  } catch {
+    return undefined;
+  }
 }
 
 /**

@@ -7,11 +7,13 @@
 
 import { firstFreePrintName } from './records.js';
 import { splitBotApiChatId } from '../peers/ref.js';
-import { botApiChatIdOf, type PeerRecord } from '../peers/types.js';
-import type { Changes, IndexedNames, PeerIndex } from './backend.js';
+import { botApiChatIdOf, peerClassOf, type PeerRecord } from '../peers/types.js';
+import type { BulkAdd, Changes, IndexedNames, PeerIndex } from './backend.js';
+import { PrintNameSet, type BulkImport } from './sqlite-bulk.js';
+import { printNameBaseOf } from '../peers/print-name.js';
 import { PeerRepository } from './repository.js';
 import { checkRecord, keyOf, peerKey, type StateEntry } from './schema.js';
-import type { PeerRow, SqliteDb } from './sqlite-db.js';
+import { BIG_WRITE_ROWS, type PeerRow, type SqliteDb } from './sqlite-db.js';
 import { TopK } from './top-k.js';
 
 const NO_KEYS: string[] = [];
@@ -29,7 +31,71 @@ export class SqliteIndex implements PeerIndex {
   /** The file held no peers when last checked (at most EMPTY_RECHECK_MS ago): lookups skip it. */
   private emptyUntil = 0;
 
-  constructor(private readonly sql: SqliteDb) {}
+  /**
+   * A big import into the empty file, written by a worker while it runs (sqlite-bulk.ts), until the
+   * next flush. Meanwhile the overlay holds every peer (the file held none, and nobody else can
+   * write: the worker holds the write lock), so no lookup asks the file: it may be locked.
+   */
+  private bulk: BulkImport | undefined;
+
+  constructor(
+    private readonly sql: SqliteDb,
+    /** Starts the worker of a bulk import (undefined: none can be started here). */
+    private readonly startWriter?: () => BulkImport | undefined,
+  ) {}
+
+  /**
+   * An import of checked records with these unique keys: when it is big, the file is empty and
+   * nothing waits for a flush, its records are written as it adds them (sqlite-bulk.ts). While it
+   * runs, the only lookup is whether a print name is taken: the records go into the overlay's maps
+   * only when something else asks before the flush (settle), not one by one.
+   */
+  startBulkAdd(keys: readonly string[]): BulkAdd | undefined {
+    if (keys.length < BIG_WRITE_ROWS || this.bulk || !this.startWriter || this.overlay.hasChanges() || this.sql.newerSchema !== undefined) return undefined;
+    if (this.sql.count() !== 0 || this.sql.s.tombCount.get()?.n !== 0) return undefined;
+    // Records this process read earlier: an import key among them is not new.
+    if (this.overlay.size > 0 || this.overlay.tombstones.size > 0) for (const k of keys) if (this.hidden(k)) return undefined;
+    // State entries (offsets) stay readable while the file is locked.
+    for (const r of this.sql.s.states.all()) {
+      if (!this.overlay.getState(r.name)) this.overlay.setState(r.name, { value: JSON.parse(r.value) as StateEntry['value'], updatedAt: r.updated_at }, false);
+    }
+    const bulk = this.startWriter();
+    if (!bulk) return undefined;
+    this.bulk = bulk;
+    return {
+      add: (key, rec) => bulk.add(key, rec),
+      end: () => {},
+    };
+  }
+
+  /**
+   * Before any lookup but print names (or a change) while a bulk import waits, or when its worker
+   * rolled back (the flush writes the records the old way): its records into the overlay.
+   */
+  settle(b = this.bulk): void {
+    if (!b || b.settled) return;
+    b.settled = true;
+    b.names = new PrintNameSet();
+    for (let i = 0; i < b.keys.length; i++) this.overlay.put(b.recs[i], { dirty: false, isNew: true, key: b.keys[i] });
+  }
+
+  /** The bulk import waiting for the flush, handed over to it (SqliteBackend.apply, close). */
+  takeBulk(): BulkImport | undefined {
+    const b = this.bulk;
+    this.bulk = undefined;
+    return b;
+  }
+
+  hasBulk(): boolean {
+    return this.bulk !== undefined;
+  }
+
+  /** A change to the store while a bulk import waits: its rows are not the whole truth now. */
+  private taint(): void {
+    if (!this.bulk) return;
+    this.settle();
+    this.bulk.tainted = true;
+  }
 
   /** After a flush wrote every change: forget what was read, so other processes' writes show. */
   reset(): void {
@@ -44,6 +110,7 @@ export class SqliteIndex implements PeerIndex {
    * lookup. Another process's first peers show within that time, as after a flush.
    */
   private fileEmpty(): boolean {
+    if (this.bulk) return true;
     const now = Date.now();
     if (now < this.emptyUntil) return true;
     if (this.sql.count() !== 0) return false;
@@ -69,6 +136,8 @@ export class SqliteIndex implements PeerIndex {
   }
 
   get size(): number {
+    this.settle();
+    if (this.bulk) return this.overlay.size;
     let n = this.sql.count();
     const { peers } = this.overlay.pendingChanges();
     const empty = this.fileEmpty();
@@ -81,6 +150,7 @@ export class SqliteIndex implements PeerIndex {
   }
 
   get(key: string): PeerRecord | undefined {
+    this.settle();
     const mine = this.overlay.get(key);
     if (mine || this.overlay.tombstones.has(key) || this.absent.has(key) || this.fileEmpty()) return mine;
     const row = this.sql.s.peer.get(key);
@@ -94,6 +164,7 @@ export class SqliteIndex implements PeerIndex {
   }
 
   byUsername(name: string): PeerRecord | undefined {
+    this.settle();
     const mine = this.overlay.byUsername(name);
     if (mine || this.fileEmpty()) return mine;
     const hit = this.sql.s.keyByUsername.get(name.toLowerCase());
@@ -102,6 +173,7 @@ export class SqliteIndex implements PeerIndex {
   }
 
   byPrintName(name: string): PeerRecord | undefined {
+    this.settle();
     const mine = this.overlay.byPrintName(name);
     if (mine || this.fileEmpty()) return mine;
     const hit = this.sql.keyOfPrintName(name);
@@ -117,6 +189,7 @@ export class SqliteIndex implements PeerIndex {
   }
 
   printNameIgnoringCase(name: string): string | undefined {
+    this.settle();
     const mine = this.overlay.printNameIgnoringCase(name);
     if (mine || this.fileEmpty()) return mine;
     for (const row of this.sql.s.printNameByLower.all(name.toLowerCase())) if (!this.hidden(row.key)) return row.print_name;
@@ -124,8 +197,10 @@ export class SqliteIndex implements PeerIndex {
   }
 
   completePrintNames(prefixLower: string, limit: number): string[] {
+    this.settle();
     const top = new TopK(limit);
     for (const n of this.overlay.completePrintNames(prefixLower, limit)) top.offer(n.toLowerCase(), n);
+    if (this.bulk) return top.values();
     // Rows the overlay hides are skipped: ask for a few more than needed.
     for (const row of this.sql.s.completePrintNames.all(prefixLower, prefixLower + END, limit + Math.min(this.overlay.size, 1000))) {
       if (!this.hidden(row.key)) top.offer(row.pn_lower, row.print_name);
@@ -134,8 +209,10 @@ export class SqliteIndex implements PeerIndex {
   }
 
   completeUsernames(prefixLower: string, limit: number): string[] {
+    this.settle();
     const top = new TopK(limit);
     for (const n of this.overlay.completeUsernames(prefixLower, limit)) top.offer(n.slice(1).toLowerCase(), n);
+    if (this.bulk) return top.values();
     for (const row of this.sql.s.completeUsernames.all(prefixLower, prefixLower + END, limit + Math.min(this.overlay.size, 1000))) {
       if (!this.hidden(row.key)) top.offer(row.name, '@' + row.display);
     }
@@ -144,6 +221,11 @@ export class SqliteIndex implements PeerIndex {
 
   /** A scan of the file (records held by the overlay come from it instead). */
   *values(): IterableIterator<PeerRecord> {
+    this.settle();
+    if (this.bulk) {
+      yield* [...this.overlay.values()];
+      return;
+    }
     for (const row of this.sql.s.all.iterate()) {
       if (this.hidden(row.key)) continue;
       const rec = this.fromRow(row);
@@ -153,6 +235,9 @@ export class SqliteIndex implements PeerIndex {
   }
 
   isPrintNameTaken(name: string, exceptKey?: string): boolean {
+    const b = this.bulk;
+    // The bulk's records are not the record asking (every key is new to the store).
+    if (b && !b.settled && b.names.has(name)) return true;
     if (this.overlay.isPrintNameTaken(name, exceptKey)) return true;
     if (this.fileEmpty()) return false;
     const hit = this.sql.keyOfPrintName(name);
@@ -160,6 +245,9 @@ export class SqliteIndex implements PeerIndex {
   }
 
   freePrintName(rec: PeerRecord, key = keyOf(rec), alsoTaken?: string): string {
+    // An import into the empty file whose names are all its own: one lookup (PrintNameSet).
+    const b = this.bulk;
+    if (b && !b.settled && alsoTaken === undefined && this.overlay.size === 0) return b.names.firstFree(printNameBaseOf({ cls: peerClassOf(rec.kind), id: rec.id, firstName: rec.firstName, lastName: rec.lastName, title: rec.title }));
     return firstFreePrintName(rec, (n) => n === alsoTaken || this.isPrintNameTaken(n, key), this.suffixHint);
   }
 
@@ -178,6 +266,7 @@ export class SqliteIndex implements PeerIndex {
   }
 
   put(rec: PeerRecord, opts: { isNew?: boolean } = {}): string[] {
+    this.taint();
     const key = keyOf(rec);
     // A record new to this process may still be in the file (an import of a peer not yet read).
     if (!this.overlay.has(key)) this.get(key);
@@ -186,14 +275,17 @@ export class SqliteIndex implements PeerIndex {
   }
 
   reindex(rec: PeerRecord, before: IndexedNames, dirty = true): string[] {
+    this.taint();
     return this.fileRivals(keyOf(rec), rec, this.overlay.reindex(rec, before, dirty));
   }
 
   touched(rec: PeerRecord): void {
+    this.taint();
     this.overlay.touched(rec);
   }
 
   remove(key: string, at: number): PeerRecord | undefined {
+    this.taint();
     const old = this.get(key);
     this.absent.delete(key);
     this.overlay.remove(key, at);
@@ -202,7 +294,7 @@ export class SqliteIndex implements PeerIndex {
 
   getState(name: string): StateEntry | undefined {
     const mine = this.overlay.getState(name);
-    if (mine) return mine;
+    if (mine || this.bulk) return mine;
     const row = this.sql.s.state.get(name);
     if (!row) return undefined;
     const entry: StateEntry = { value: JSON.parse(row.value) as StateEntry['value'], updatedAt: row.updated_at };

@@ -6,6 +6,7 @@ import { botApiChatIdOf, peerClassOf, type PeerRecord, type PeerSource } from '.
 import { TgshError, ErrorCode } from '../core/errors.js';
 import { isObject } from '../core/json.js';
 import { allEntries, mergedEntry } from './ledger.js';
+import type { BulkAdd } from './backend.js';
 import { dedupeUsernames, sameList, setConsents, setMemberships, type StoreContext } from './records.js';
 import { hasPlaceholderName } from './repository.js';
 import { checkImportRecord, CURRENT_SCHEMA, keyOf, migrate, PEERS_FORMAT } from './schema.js';
@@ -73,25 +74,31 @@ export function exportDocument(ctx: StoreContext): ExportDocument {
  * invalid document changes nothing and throws a TgshError (code 22) saying what is wrong.
  */
 export function importDocument(ctx: StoreContext, raw: unknown): ImportReport {
-  const records = importRecords(raw);
+  const { records, keys } = checkedRecords(raw);
   const report: ImportReport = { added: 0, updated: 0, unchanged: 0 };
-  for (const r of records) {
-    const outcome = importOne(ctx, r);
-    report[outcome]++;
+  // A big import into an empty sqlite file is written while it runs (sqlite-bulk.ts).
+  const bulk = ctx.index.startBulkAdd?.(keys);
+  try {
+    for (let i = 0; i < records.length; i++) {
+      const outcome = importOne(ctx, records[i], keys[i], bulk);
+      report[outcome]++;
+    }
+  } finally {
+    bulk?.end();
   }
   return report;
 }
 
-function importOne(ctx: StoreContext, r: PeerRecord): keyof ImportReport {
-  const key = keyOf(r);
-  const existing = ctx.index.get(key);
+function importOne(ctx: StoreContext, r: PeerRecord, key: string, bulk: BulkAdd | undefined): keyof ImportReport {
+  const existing = bulk ? undefined : ctx.index.get(key);
   const now = ctx.clock();
   if (!existing) {
     const rec = importedRecord(r, now);
     rec.printName = r.printName && !ctx.index.isPrintNameTaken(r.printName, key) && !/[\s#$@]/.test(r.printName.replace(/#\d+$/, '')) ? r.printName : ctx.index.freePrintName(rec, key);
     if (hasPlaceholderName(rec) && (rec.firstName || rec.lastName || rec.title)) rec.printName = ctx.index.freePrintName({ ...rec, printName: '' }, key);
     rec.updatedAt = ctx.stamp();
-    ctx.index.put(rec);
+    if (bulk) bulk.add(key, rec);
+    else ctx.index.put(rec);
     return 'added';
   }
   const before = { printName: existing.printName, usernames: [...existing.usernames] };
@@ -153,6 +160,11 @@ function importOne(ctx: StoreContext, r: PeerRecord): keyof ImportReport {
 
 /** The records of an import document, all checked; throws TgshError 22 naming the problems. */
 export function importRecords(raw: unknown): PeerRecord[] {
+  return checkedRecords(raw).records;
+}
+
+/** importRecords, with each record's key (computed once, for the duplicate check). */
+function checkedRecords(raw: unknown): { records: PeerRecord[]; keys: string[] } {
   const bad = (msg: string): never => {
     throw new TgshError(ErrorCode.BAD_ARGUMENT, `import: ${msg}`, { hint: "import takes a file written by 'export'" });
   };
@@ -173,6 +185,7 @@ export function importRecords(raw: unknown): PeerRecord[] {
   } else return bad(`not a tgsh export (format ${JSON.stringify(raw.format ?? null)})`);
   const errors: string[] = [];
   const out: PeerRecord[] = [];
+  const keys: string[] = [];
   const seen = new Set<string>();
   list.forEach((item, n) => {
     const r = checkImportRecord(item);
@@ -182,8 +195,9 @@ export function importRecords(raw: unknown): PeerRecord[] {
       if (seen.has(key)) errors.push(`peer #${n + 1}: ${key} appears twice`);
       seen.add(key);
       out.push(r);
+      keys.push(key);
     }
   });
   if (errors.length > 0) bad(`${errors.length} invalid peer(s): ${errors.slice(0, 3).join('; ')}${errors.length > 3 ? '; ...' : ''}`);
-  return out;
+  return { records: out, keys };
 }
