@@ -11,7 +11,6 @@
 import { receiveMessageOnPort, MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import type { PeerRecord } from '../peers/types.js';
 import type { Changes } from './backend.js';
-import type { StateEntry } from './schema.js';
 
 /** Records per message to the writer. */
 const BATCH = 4096;
@@ -149,7 +148,7 @@ export class BulkWriter {
   commit(state: Changes['state']): WriterAnswer {
     this.send();
     const entries: Array<[string, string, number]> = [];
-    for (const [name, e] of state as Map<string, StateEntry>) entries.push([name, JSON.stringify(e.value), e.updatedAt]);
+    for (const [name, e] of state) entries.push([name, JSON.stringify(e.value), e.updatedAt]);
     return this.finish({ t: 'commit', rows: this.sent, state: entries });
   }
 
