@@ -8,7 +8,8 @@ import { codePointLength, mergeEntities, trimFormatted } from '../world/text-ent
 import type { WorldChat } from '../world/world.js';
 import { authorFields, formatted, limit, replyMarkup, replyTo, resolveChat, threadOf, type MethodContext, type MethodFn } from './context.js';
 import { Errors, badRequest } from './errors.js';
-import { CONTENT_KEYS, legacyForward, messageIds, originOf } from './messages.js';
+import { legacyForward } from '../world/forward-fields.js';
+import { CONTENT_KEYS, messageIds, originOf } from './messages.js';
 
 interface MessageId {
   message_id: number;

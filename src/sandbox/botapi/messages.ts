@@ -4,6 +4,7 @@
 // deletions. The plural forwards and the copies are in forwards.ts.
 
 import type { BotApiMessage, BotApiMessageOrigin } from '../world/botapi-types.js';
+import { legacyForward } from '../world/forward-fields.js';
 import { codePointLength, mergeEntities, trimFormatted } from '../world/text-entities.js';
 import type { WorldChat } from '../world/world.js';
 import { authorFields, formatted, limit, linkPreview, replyMarkup, resolveChat, threadOf, type MethodContext, type MethodFn } from './context.js';
@@ -56,18 +57,6 @@ export function originOf(m: BotApiMessage): BotApiMessageOrigin | undefined {
   if (m.chat.type === 'channel') return { type: 'channel', chat: m.chat, message_id: m.message_id, date: m.date };
   if (m.sender_chat) return { type: 'chat', sender_chat: m.sender_chat, date: m.date };
   return m.from ? { type: 'user', sender_user: m.from, date: m.date } : undefined;
-}
-
-/** The fields Telegram still sends beside forward_origin (forward_from, forward_date ...). */
-export function legacyForward(o: BotApiMessageOrigin): Pick<BotApiMessage, 'forward_from' | 'forward_from_chat' | 'forward_from_message_id' | 'forward_date'> {
-  switch (o.type) {
-    case 'user':
-      return { forward_from: o.sender_user, forward_date: o.date };
-    case 'chat':
-      return { forward_from_chat: o.sender_chat, forward_date: o.date };
-    case 'channel':
-      return { forward_from_chat: o.chat, forward_from_message_id: o.message_id, forward_date: o.date };
-  }
 }
 
 function forwardMessage(ctx: MethodContext): BotApiMessage {

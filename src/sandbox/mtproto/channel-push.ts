@@ -10,10 +10,12 @@ import { Api, big } from './gramjs.js';
 import { channelPeersOf, type ChannelEvent, type GroupChat, tlChannelMessage, watchChannels } from './methods/channel-box.js';
 import type { Outlet } from './session.js';
 
+/** What pushing needs (push.ts's PushDeps is the same). */
 export interface ChannelPushDeps {
   world: World;
   authKeys: AuthKeyStore;
   dcId: number;
+  /** The bytes of an Updates object for a client at `layer` (undefined: GramJS's layer). */
   encode(bytes: Buffer, layer: number | undefined): Buffer;
   log(line: string): void;
 }

@@ -4,20 +4,11 @@
 // whose connection is gone misses it; updates.getDifference gives it back.
 
 import type { AccountEvent } from '../world/accounts.js';
-import type { World } from '../world/world.js';
-import type { AuthKeyStore } from './authkeys.js';
-import { startChannelPushing } from './channel-push.js';
+import { startChannelPushing, type ChannelPushDeps } from './channel-push.js';
 import { tlPushedUpdates } from './messages-tl.js';
 import type { Outlet } from './session.js';
 
-export interface PushDeps {
-  world: World;
-  authKeys: AuthKeyStore;
-  dcId: number;
-  /** The bytes of an Updates object for a client at `layer` (undefined: GramJS's layer). */
-  encode(bytes: Buffer, layer: number | undefined): Buffer;
-  log(line: string): void;
-}
+export type PushDeps = ChannelPushDeps;
 
 /** Starts pushing the world's account events (and its channels': channel-push.ts); returns the function that stops it. */
 export function startPushing(deps: PushDeps): () => void {

@@ -11,6 +11,7 @@
 import type { AccountMedia, AccountMessage, NewMessageContent } from '../../world/accounts.js';
 import { contentOfBotMessage } from '../../world/accounts.js';
 import type { BotApiMessage, BotApiMessageEntity, BotApiMessageOrigin } from '../../world/botapi-types.js';
+import { legacyForward } from '../../world/forward-fields.js';
 import { mergeEntities } from '../../world/text-entities.js';
 import { CHANNEL_ID_OFFSET } from '../../world/world.js';
 import { ERR, rpcError } from '../errors.js';
@@ -136,18 +137,6 @@ function originOfPost(c: GroupChat, m: BotApiMessage): BotApiMessageOrigin | und
   if (m.forward_origin) return m.forward_origin;
   if (c.type === 'channel') return { type: 'channel', chat: m.chat, message_id: m.message_id, date: m.date };
   return m.from ? { type: 'user', sender_user: m.from, date: m.date } : undefined;
-}
-
-/** The fields Telegram's Bot API still sends beside forward_origin. */
-function legacyForward(o: BotApiMessageOrigin): Fields {
-  switch (o.type) {
-    case 'user':
-      return { forward_from: o.sender_user, forward_date: o.date };
-    case 'chat':
-      return { forward_from_chat: o.sender_chat, forward_date: o.date };
-    case 'channel':
-      return { forward_from_chat: o.chat, forward_from_message_id: o.message_id, forward_date: o.date };
-  }
 }
 
 const COPIED = ['text', 'entities', 'link_preview_options', 'photo', 'document', 'video', 'audio', 'caption', 'caption_entities'] as const;
