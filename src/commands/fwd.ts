@@ -28,7 +28,7 @@ export const fwd: CommandSpec = {
       const to = target.target.chatId;
       const refs = [];
       for (const raw of ids) refs.push(await botMessage(raw));
-      const { forwardRuns, isMessageIdList } = await import('../telegram/botapi/forward.js');
+      const [{ forwardRuns, isMessageIdList }, { UnexpectedAnswer }] = await Promise.all([import('../telegram/botapi/forward.js'), import('../telegram/botapi/answers.js')]);
       const options = { disable_notification: ctx.modifiers.silent, message_thread_id: ctx.modifiers.topic };
       const out: Result[] = [];
       // A chat known only by its @name (no numeric id for the answers): one forwardMessage each, as before.
@@ -39,7 +39,6 @@ export const fwd: CommandSpec = {
           out.push(botSent(sent, '[forwarded]'));
           continue;
         }
-        const { UnexpectedAnswer } = await import('../telegram/botapi/answers.js');
         const sent = await botCall(
           ctx,
           'fwd',

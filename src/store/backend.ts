@@ -78,12 +78,10 @@ export interface PeerIndex {
   startBulkAdd?(keys: readonly string[]): BulkAdd | undefined;
 }
 
-/** Where an import puts the records it adds (PeerIndex.startBulkAdd), until `end`. */
+/** Where an import puts the records it adds (PeerIndex.startBulkAdd); other changes go through put, reindex... as usual. */
 export interface BulkAdd {
   /** Stores a record new to the store under `key`, as `put` would; it is final (not changed after). */
   add(key: string, rec: PeerRecord): void;
-  /** The import is over (whole or not): later changes go through put, reindex... as usual. */
-  end(): void;
 }
 
 export type Notice = (text: string) => void;

@@ -62,10 +62,7 @@ export class SqliteIndex implements PeerIndex {
     const bulk = this.startWriter();
     if (!bulk) return undefined;
     this.bulk = bulk;
-    return {
-      add: (key, rec) => bulk.add(key, rec),
-      end: () => {},
-    };
+    return bulk;
   }
 
   /**

@@ -78,14 +78,7 @@ export function importDocument(ctx: StoreContext, raw: unknown): ImportReport {
   const report: ImportReport = { added: 0, updated: 0, unchanged: 0 };
   // A big import into an empty sqlite file is written while it runs (sqlite-bulk.ts).
   const bulk = ctx.index.startBulkAdd?.(keys);
-  try {
-    for (let i = 0; i < records.length; i++) {
-      const outcome = importOne(ctx, records[i], keys[i], bulk);
-      report[outcome]++;
-    }
-  } finally {
-    bulk?.end();
-  }
+  for (let i = 0; i < records.length; i++) report[importOne(ctx, records[i], keys[i], bulk)]++;
   return report;
 }
 

@@ -8,7 +8,7 @@ import type { World } from '../world/world.js';
 import type { AuthKeyStore } from './authkeys.js';
 import { Api, big } from './gramjs.js';
 import { channelPeersOf, type ChannelEvent, type GroupChat, tlChannelMessage, watchChannels } from './methods/channel-box.js';
-import type { Outlet } from './session.js';
+import { pushTargets } from './push-targets.js';
 
 /** What pushing needs (push.ts's PushDeps is the same). */
 export interface ChannelPushDeps {
@@ -44,21 +44,13 @@ function updatesFor(deps: ChannelPushDeps, c: GroupChat, e: ChannelEvent, viewer
 function push(deps: ChannelPushDeps, c: GroupChat, e: ChannelEvent): void {
   const members = new Set(c.channel.members);
   const bytesFor = new Map<number, Buffer | undefined>();
-  for (const key of deps.authKeys.values()) {
-    const login = key.login;
-    if (!login || login.bot || !members.has(login.userId)) continue;
-    const outlets = new Set<Outlet>();
-    for (const session of key.sessions.values()) {
-      const outlet = session.outlet;
-      if (session === e.cause || !outlet || outlet.closed || outlets.has(outlet)) continue;
-      outlets.add(outlet);
-      try {
-        if (!bytesFor.has(login.userId)) bytesFor.set(login.userId, updatesFor(deps, c, e, login.userId)?.getBytes());
-        const bytes = bytesFor.get(login.userId);
-        if (bytes) session.enqueue(deps.encode(bytes, key.layer), true, false);
-      } catch (err) {
-        deps.log(`push to user ${login.userId} (channel ${c.channel.id}): ${err instanceof Error ? err.message : String(err)}`);
-      }
+  for (const { key, session, userId } of pushTargets(deps.authKeys, (id) => members.has(id), e.cause)) {
+    try {
+      if (!bytesFor.has(userId)) bytesFor.set(userId, updatesFor(deps, c, e, userId)?.getBytes());
+      const bytes = bytesFor.get(userId);
+      if (bytes) session.enqueue(deps.encode(bytes, key.layer), true, false);
+    } catch (err) {
+      deps.log(`push to user ${userId} (channel ${c.channel.id}): ${err instanceof Error ? err.message : String(err)}`);
     }
   }
 }

@@ -6,7 +6,7 @@
 import type { AccountEvent } from '../world/accounts.js';
 import { startChannelPushing, type ChannelPushDeps } from './channel-push.js';
 import { tlPushedUpdates } from './messages-tl.js';
-import type { Outlet } from './session.js';
+import { pushTargets } from './push-targets.js';
 
 export type PushDeps = ChannelPushDeps;
 
@@ -23,22 +23,14 @@ export function startPushing(deps: PushDeps): () => void {
 function push(deps: PushDeps, e: AccountEvent): void {
   let bytes: Buffer | undefined;
   const byLayer = new Map<number | undefined, Buffer>();
-  for (const key of deps.authKeys.values()) {
-    if (key.login?.userId !== e.owner || key.login.bot) continue;
-    // One copy per connection, even when several sessions of the key share it.
-    const outlets = new Set<Outlet>();
-    for (const session of key.sessions.values()) {
-      const outlet = session.outlet;
-      if (session === e.cause || !outlet || outlet.closed || outlets.has(outlet)) continue;
-      outlets.add(outlet);
-      try {
-        bytes ??= tlPushedUpdates(deps.world, e, deps.dcId).getBytes();
-        let body = byLayer.get(key.layer);
-        if (!body) byLayer.set(key.layer, (body = deps.encode(bytes, key.layer)));
-        session.enqueue(body, true, false);
-      } catch (err) {
-        deps.log(`push to user ${e.owner}: ${err instanceof Error ? err.message : String(err)}`);
-      }
+  for (const { key, session } of pushTargets(deps.authKeys, (id) => id === e.owner, e.cause)) {
+    try {
+      bytes ??= tlPushedUpdates(deps.world, e, deps.dcId).getBytes();
+      let body = byLayer.get(key.layer);
+      if (!body) byLayer.set(key.layer, (body = deps.encode(bytes, key.layer)));
+      session.enqueue(body, true, false);
+    } catch (err) {
+      deps.log(`push to user ${e.owner}: ${err instanceof Error ? err.message : String(err)}`);
     }
   }
 }

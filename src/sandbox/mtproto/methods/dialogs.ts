@@ -14,7 +14,7 @@ import { LIMIT_MAX } from './paging.js';
 import type { MethodContext, MethodTable } from './types.js';
 
 /** A dialog by its top message: of the account's box, or of a supergroup's or channel's. */
-type Top = { key: string; date: number; id: number } & ({ box: AccountMessage } | { chat: GroupChat; m: BotApiMessage });
+type Top = { key: string; date: number; id: number } & ({ box: AccountMessage } | { chat: GroupChat; m: BotApiMessage; shown: BotApiMessage[] });
 
 function boxTops(ctx: MethodContext, me: number): Top[] {
   const tops = new Map<string, AccountMessage>();
@@ -28,8 +28,9 @@ function channelTops(ctx: MethodContext, me: number): Top[] {
   for (const ch of w.channels.values()) {
     if (!ch.members.includes(me) || (ch.kicked ?? []).includes(me)) continue;
     const chat = w.chatById(-CHANNEL_ID_OFFSET - ch.id) as GroupChat | undefined;
-    const m = chat ? channelMessages(w, chat).at(-1) : undefined;
-    if (chat && m) out.push({ key: `channel:${ch.id}`, date: m.date, id: m.message_id, chat, m });
+    const shown = chat ? channelMessages(w, chat) : [];
+    const m = shown.at(-1);
+    if (chat && m) out.push({ key: `channel:${ch.id}`, date: m.date, id: m.message_id, chat, m, shown });
   }
   return out;
 }
@@ -75,7 +76,7 @@ function dialogOf(ctx: MethodContext, me: number, t: Top): Api.Dialog {
     peer: new Api.PeerChannel({ channelId: big(t.chat.channel.id) }),
     readInboxMaxId: mark,
     readOutboxMaxId: 0,
-    unreadCount: channelMessages(w, t.chat).filter((m) => m.message_id > mark && !isOwnMessage(t.chat, m, me)).length,
+    unreadCount: t.shown.filter((m) => m.message_id > mark && !isOwnMessage(t.chat, m, me)).length,
     pts: channelPts(w, t.chat),
   });
 }
